@@ -1,0 +1,199 @@
+# NUMA-aware boot path for x86-64.
+#
+# Boot flow, and so the layout:  efi/ (UEFI loader) --include/handoff.h--> kernel/ --> mm/, acpi/
+#
+#   make            loader, kernel and the FAT image: build/esp/EFI/BOOT/{BOOTX64.EFI,kernel.elf}, build/esp.img
+#   make run        boot it in QEMU+OVMF (NODES=2 CPUS=4 MEM=2G ACCEL=tcg by default)
+#   make test       host unit tests, fuzz smoke runs, QEMU boot cases; ends with "N passed, N failed"
+#   make debug      QEMU halted with a gdb stub, prints the gdb command
+#   make fuzz       each fuzzer for FUZZ_SECONDS (default 300)
+#   make bench      mm benchmark on the host (numbers, not a test)
+#
+# mm/, acpi/ and lib/ are freestanding: the same sources are compiled three
+# ways, into the loader (gnu-efi, PIC), into the kernel (mcmodel=kernel) and
+# for the host (cmocka tests, libFuzzer, tools).
+
+BUILD    ?= build
+NODES    ?= 2
+CPUS     ?= 4
+MEM      ?= 2G
+ACCEL    ?= tcg
+CMDLINE  ?=
+QEMU_EXTRA ?=
+FUZZ_SECONDS ?= 300
+# Per-fuzzer budget inside `make test`.
+FUZZ_SMOKE_SECONDS ?= 8
+
+CC       := gcc
+LD       := ld
+OBJCOPY  := objcopy
+CLANG    := clang
+PYTHON   := python3
+
+WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+INCLUDES := -Iinclude -I.
+
+# ---------------------------------------------------------------- sources
+# Freestanding cores, shared by loader, kernel and host.
+ACPI_SRCS   := $(wildcard acpi/*.c)
+MM_SRCS     := $(wildcard mm/*.c)
+LIB_SRCS    := $(wildcard lib/*.c)
+# The loader links only the freestanding pieces it calls; lib/string.c is
+# left out because gnu-efi's libefi already provides memcpy/memset.
+LOADER_SRCS := $(wildcard efi/*.c) $(ACPI_SRCS) mm/physmap.c mm/pgtable.c lib/printf.c
+LOADER_ASM  := $(wildcard efi/*.S)
+KERNEL_SRCS := $(wildcard kernel/*.c) $(MM_SRCS) $(ACPI_SRCS) $(LIB_SRCS)
+KERNEL_ASM  := $(wildcard kernel/*.S)
+# Host builds: everything freestanding except lib/string.c (libc has it).
+HOST_CORE_SRCS := $(ACPI_SRCS) $(MM_SRCS) $(filter-out lib/string.c,$(LIB_SRCS))
+
+# ---------------------------------------------------------------- loader (gnu-efi)
+EFI_INC     := /usr/include/efi
+EFI_LIB     := /usr/lib
+EFI_CFLAGS  := -std=gnu11 -O2 -g $(WARN) $(INCLUDES) -I$(EFI_INC) -I$(EFI_INC)/x86_64 \
+               -ffreestanding -fpic -fshort-wchar -fno-stack-protector -fno-strict-aliasing \
+               -mno-red-zone -maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER -DLOADER
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds \
+               -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
+
+LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(LOADER_SRCS)) \
+               $(patsubst %.S,$(BUILD)/efi-obj/%.o,$(LOADER_ASM))
+
+$(BUILD)/efi-obj/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/efi-obj/%.o: %.S | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/loader.so: $(LOADER_OBJS)
+	$(LD) $(EFI_LDFLAGS) $^ -o $@ -lefi -lgnuefi
+
+$(BUILD)/esp/EFI/BOOT/BOOTX64.EFI: $(BUILD)/loader.so
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	           -j .rel.* -j .rela.* -j .reloc --target=efi-app-x86_64 $< $@
+
+# ---------------------------------------------------------------- kernel
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INCLUDES) -DKERNEL \
+                 -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie -fno-stack-protector \
+                 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
+                 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
+
+KERNEL_OBJS := $(patsubst %.S,$(BUILD)/kernel-obj/%.o,$(KERNEL_ASM)) \
+               $(patsubst %.c,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS))
+
+$(BUILD)/kernel-obj/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kernel-obj/%.o: %.S | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+
+$(BUILD)/esp/EFI/BOOT/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(KERNEL_LDFLAGS) $(KERNEL_OBJS) -o $@
+
+# ---------------------------------------------------------------- ESP image
+ESP_FILES := $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI $(BUILD)/esp/EFI/BOOT/kernel.elf \
+             $(BUILD)/esp/EFI/BOOT/cmdline.txt
+
+$(BUILD)/esp/EFI/BOOT/cmdline.txt: esp/cmdline.txt
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# A 64 MiB FAT image built with mtools: no loop device, no root.
+$(BUILD)/esp.img: $(ESP_FILES)
+	rm -f $@.tmp
+	mkfs.fat -C -n ESP $@.tmp 65536 >/dev/null
+	mmd -i $@.tmp ::/EFI ::/EFI/BOOT
+	mcopy -i $@.tmp $(ESP_FILES) ::/EFI/BOOT/
+	mv $@.tmp $@
+
+.DEFAULT_GOAL := all
+all: $(BUILD)/esp.img tools
+
+# ---------------------------------------------------------------- host: tools, unit tests, fuzzers, bench
+HOST_CFLAGS  := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -DHOST -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=undefined
+HOST_LDFLAGS := -fsanitize=address,undefined
+HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_CORE_SRCS))
+
+$(BUILD)/host-obj/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/libcore.a: $(HOST_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# Host tools: tools/<name>.c -> build/host/<name>
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOLS     := $(patsubst tools/%.c,$(BUILD)/host/%,$(TOOL_SRCS))
+$(BUILD)/host/%: tools/%.c $(BUILD)/host/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(BUILD)/host/libcore.a $(HOST_LDFLAGS) -o $@
+tools: $(TOOLS)
+
+# Unit tests mirror the source tree: test/mm/buddy_test.c tests mm/buddy.c.
+# test/support/*.c are the host stand-ins (printk, panic -> test failure).
+UNIT_SRCS    := $(wildcard test/*/*_test.c)
+UNIT_TESTS   := $(patsubst test/%.c,$(BUILD)/host/test/%,$(UNIT_SRCS))
+SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard test/support/*.c))
+$(BUILD)/host/test/%: test/%.c $(SUPPORT_OBJS) $(BUILD)/host/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Itest/support $< $(SUPPORT_OBJS) $(BUILD)/host/libcore.a \
+	      $(HOST_LDFLAGS) -lcmocka -o $@
+
+# libFuzzer targets: test/fuzz/<name>_fuzz.c, built with clang against the
+# same core sources; corpora in test/fuzz/corpus/<name>/.
+FUZZ_SRCS    := $(wildcard test/fuzz/*_fuzz.c)
+FUZZERS      := $(patsubst test/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS  := -g -O1 $(INCLUDES) -DHOST -Itest/support \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/%: test/fuzz/%.c $(HOST_CORE_SRCS) $(wildcard test/support/*.c) | deps-fuzz
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $< $(HOST_CORE_SRCS) $(wildcard test/support/*.c) -o $@
+
+# ---------------------------------------------------------------- dependencies (Debian packages)
+# `make run` and `make test` install what they need on a fresh Debian 12.
+deps-build:
+	@sh tools/install-deps.sh build
+deps-fuzz:
+	@sh tools/install-deps.sh fuzz
+deps-run:
+	@sh tools/install-deps.sh run
+
+# ---------------------------------------------------------------- run, debug, test
+QEMU_ARGS = --nodes $(NODES) --cpus $(CPUS) --mem $(MEM) --accel $(ACCEL)
+
+run: deps-run all
+	$(PYTHON) test/qemu/qemu.py run $(QEMU_ARGS) --image $(BUILD)/esp.img \
+	    --cmdline "$(CMDLINE)" $(if $(QEMU_EXTRA),--extra "$(QEMU_EXTRA)")
+
+debug: deps-run all
+	$(PYTHON) test/qemu/qemu.py debug $(QEMU_ARGS) --image $(BUILD)/esp.img \
+	    --cmdline "$(CMDLINE)" --kernel $(BUILD)/esp/EFI/BOOT/kernel.elf
+
+test: deps-run deps-fuzz all $(UNIT_TESTS) $(FUZZERS)
+	$(PYTHON) test/run_tests.py --build $(BUILD) --fuzz-seconds $(FUZZ_SMOKE_SECONDS)
+
+fuzz: deps-fuzz $(FUZZERS)
+	$(PYTHON) test/run_tests.py --build $(BUILD) --only fuzz --fuzz-seconds $(FUZZ_SECONDS)
+
+BENCH_SRCS := $(wildcard test/bench/*.c)
+bench: deps-build
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=gnu11 -O2 -g $(INCLUDES) -DHOST -DBENCH -Itest/support $(BENCH_SRCS) \
+	      $(MM_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) $(wildcard test/support/*.c) -o $(BUILD)/bench/mm_bench
+	$(BUILD)/bench/mm_bench
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all tools run debug test fuzz bench clean deps-build deps-fuzz deps-run
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

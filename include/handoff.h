@@ -1,0 +1,216 @@
+/*
+ * handoff.h - the one bridge between the UEFI loader (efi/) and the kernel.
+ *
+ * The loader fills one struct handoff in pages it allocates, records its
+ * physical address in RDI and jumps to the kernel.  Rules (Zircon's
+ * PhysHandoff, Limine's revisions):
+ *   - magic, version, size and checksum come first; the kernel refuses
+ *     (panics) a handoff that fails handoff_check();
+ *   - fixed-width fields only, physical addresses as uint64_t, no pointers;
+ *   - append-only: a new field goes at the end and bumps HANDOFF_VERSION;
+ *     each field says which version added it.
+ *
+ * Version history:
+ *   1  boot path: memory map, raw EFI map, RSDP, command line, kernel placement
+ *   2  NUMA topology from SRAT/SLIT/MADT (struct numa_topology)
+ *   3  one page-table copy per node, kernel text replicas, SMP trampoline page
+ */
+#ifndef HANDOFF_H
+#define HANDOFF_H
+
+#include "types.h"
+#include "numa.h"
+
+#define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
+#define HANDOFF_VERSION  3
+
+/* ---- version 1 -------------------------------------------------------- */
+
+/* Kernel's own memory types.  The normaliser (mm/physmap.c) maps EFI types
+ * onto these; MMIO and MMIO port space are not memory and are dropped. */
+enum physmap_type {
+	PHYSMAP_USABLE       = 1,  /* conventional, boot-services code/data, loader memory not kept */
+	PHYSMAP_RESERVED     = 2,  /* reserved, runtime-services code/data, PAL code */
+	PHYSMAP_ACPI_RECLAIM = 3,  /* ACPI tables: usable once ACPI is done with them */
+	PHYSMAP_ACPI_NVS     = 4,
+	PHYSMAP_UNUSABLE     = 5,  /* firmware found errors in it */
+	PHYSMAP_PERSISTENT   = 6,
+	PHYSMAP_LOADER       = 7,  /* loader-owned, the kernel must keep it: see owner */
+};
+
+/* physmap_entry.owner for PHYSMAP_LOADER ranges (0 for every other type). */
+enum physmap_owner {
+	OWNER_NONE       = 0,
+	OWNER_KERNEL     = 1,   /* the kernel image as loaded */
+	OWNER_HANDOFF    = 2,   /* this structure */
+	OWNER_PGTABLE    = 3,   /* page-table pages of some node's copy */
+	OWNER_STACK      = 4,   /* boot stack */
+	OWNER_KTEXT      = 5,   /* a node's copy of kernel text + rodata */
+	OWNER_EFI_MAP    = 6,   /* the raw EFI memory map copy */
+	OWNER_TRAMPOLINE = 7,   /* the identity-mapped CR3-switch page (free after entry) */
+	OWNER_SMP_TRAMP  = 8,   /* a page below 1 MiB kept for the SMP start-up code */
+	OWNER_MAX
+};
+
+/* [start, end), sorted, non-overlapping; usable ranges are page aligned. */
+struct physmap_entry {
+	uint64_t start;
+	uint64_t end;
+	uint32_t type;          /* enum physmap_type */
+	uint32_t owner;         /* enum physmap_owner */
+};
+_Static_assert(sizeof(struct physmap_entry) == 24, "physmap_entry layout is handoff ABI");
+
+#define HANDOFF_PHYSMAP_MAX  1024
+#define HANDOFF_CMDLINE_MAX  512
+
+struct handoff_header {
+	uint64_t magic;         /* HANDOFF_MAGIC */
+	uint32_t version;       /* HANDOFF_VERSION the loader was built with */
+	uint32_t size;          /* sizeof(struct handoff) the loader was built with */
+	uint32_t checksum;      /* CRC-32 of all `size` bytes with this field zero */
+	uint32_t flags;         /* reserved, 0 */
+};
+_Static_assert(sizeof(struct handoff_header) == 24, "handoff_header layout is ABI");
+
+/* ---- version 3 ---------------------------------------------------------- */
+
+/* One node's page-table copy.  A memory-less node points at the copy of its
+ * nearest node (by distance, ties to the lowest id): root_node != its id. */
+struct handoff_pgd {
+	uint64_t root_pa;       /* PML4 physical address (the CR3 value) */
+	uint64_t text_pa;       /* physical address of this copy's text+rodata */
+	uint32_t table_pages;   /* page-table pages in this copy (all levels) */
+	uint16_t root_node;     /* node whose memory holds the tables */
+	uint16_t text_node;     /* node whose memory holds the text copy */
+};
+_Static_assert(sizeof(struct handoff_pgd) == 24, "handoff_pgd layout is ABI");
+
+struct handoff {
+	struct handoff_header hdr;
+
+	/* v1: normalised memory map (mm/physmap.c). */
+	uint32_t nr_physmap;
+	uint32_t reserved0;
+	struct physmap_entry physmap[HANDOFF_PHYSMAP_MAX];
+
+	/* v1: the raw EFI memory map as returned before ExitBootServices
+	 * (kept for runtime services); walk it by efi_desc_size. */
+	uint64_t efi_map_pa;
+	uint64_t efi_map_size;
+	uint32_t efi_desc_size;
+	uint32_t efi_desc_version;
+	uint64_t efi_system_table_pa;
+
+	/* v1: ACPI root (0 when the firmware has none). */
+	uint64_t rsdp_pa;
+	uint32_t rsdp_revision;
+	uint32_t reserved1;
+
+	/* v1: NUL-terminated command line (load options or cmdline.txt). */
+	char     cmdline[HANDOFF_CMDLINE_MAX];
+
+	/* v1: where the kernel image is.  [kernel_va, kernel_va + kernel_size)
+	 * maps to [kernel_pa, ...) in the original (non-replicated) layout. */
+	uint64_t kernel_pa;
+	uint64_t kernel_va;
+	uint64_t kernel_size;
+	uint64_t kernel_entry;
+	uint64_t ktext_va;      /* start of text+rodata (the replicated span) */
+	uint64_t ktext_size;
+
+	/* v1: boot stack, identity-mapped trampoline, boot CPU, timing. */
+	uint64_t stack_pa;
+	uint64_t stack_size;
+	uint64_t trampoline_pa; /* identity-mapped in the boot copy only */
+	uint64_t direct_map_end;/* physical end of what the direct map covers */
+	uint32_t boot_apic_id;
+	uint32_t flags;         /* HANDOFF_F_* */
+	uint64_t tsc_khz;       /* measured by the loader with Stall(); 0 if unknown */
+	uint64_t tsc_loader_start;   /* TSC when the loader's efi_main began */
+	uint64_t tsc_pgtable_build;  /* TSC cycles spent building all copies */
+	uint64_t tsc_loader_exit;    /* TSC just before the jump to the kernel */
+
+	/* v2: topology. */
+	struct numa_topology numa;
+
+	/* v3: page-table copies, indexed by node id (nr_pgd == numa.nr_nodes). */
+	uint32_t nr_pgd;
+	uint32_t boot_node;     /* node of the boot CPU */
+	struct handoff_pgd pgd[NUMA_MAX_NODES];
+	uint64_t smp_trampoline_pa;  /* a page below 1 MiB, reserved for SMP start */
+};
+
+#define HANDOFF_F_GBPAGES   (1u << 0)  /* direct map uses 1 GiB pages */
+#define HANDOFF_F_KTEXT     (1u << 1)  /* text/rodata replicated per node */
+#define HANDOFF_F_NX        (1u << 2)  /* EFER.NXE was enabled by the loader */
+
+_Static_assert(__builtin_offsetof(struct handoff, hdr) == 0, "header first");
+_Static_assert(__builtin_offsetof(struct handoff, physmap) == 32, "physmap offset is ABI");
+
+/* CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320), bitwise and incremental:
+ * start with crc = 0, feed pieces in order.  The handoff is checked once per
+ * boot, so a 1 KiB table is not worth it. */
+static inline uint32_t handoff_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		for (int i = 0; i < 8; i++)
+			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+	}
+	return ~crc;
+}
+
+/* The checksum: CRC-32 of the header with its checksum field zero, then of
+ * the rest of the `size` bytes. */
+static inline uint32_t handoff_checksum(const struct handoff *h)
+{
+	struct handoff_header hdr = h->hdr;
+
+	hdr.checksum = 0;
+	return handoff_crc32(handoff_crc32(0, &hdr, sizeof(hdr)),
+			     (const uint8_t *)h + sizeof(hdr), hdr.size - sizeof(hdr));
+}
+
+/* Fill in magic, version, size and checksum.  Call last, after every field. */
+static inline void handoff_seal(struct handoff *h)
+{
+	h->hdr.magic = HANDOFF_MAGIC;
+	h->hdr.version = HANDOFF_VERSION;
+	h->hdr.size = sizeof(*h);
+	h->hdr.flags = 0;
+	h->hdr.checksum = handoff_checksum(h);
+}
+
+/*
+ * Check a handoff of `avail` readable bytes.  Returns NULL if it is valid,
+ * else a sentence naming the broken rule (for the kernel's panic message).
+ */
+static inline const char *handoff_check(const struct handoff *h, size_t avail)
+{
+	if (avail < sizeof(h->hdr))
+		return "handoff shorter than its header";
+	if (h->hdr.magic != HANDOFF_MAGIC)
+		return "bad magic (not a handoff, or loader and kernel disagree)";
+	if (h->hdr.version != HANDOFF_VERSION)
+		return "version mismatch (loader and kernel built from different trees)";
+	if (h->hdr.size != sizeof(*h) || h->hdr.size > avail)
+		return "size mismatch (loader and kernel built from different trees)";
+	if (handoff_checksum(h) != h->hdr.checksum)
+		return "checksum mismatch (handoff corrupted in transit)";
+	if (h->nr_physmap > HANDOFF_PHYSMAP_MAX)
+		return "nr_physmap exceeds HANDOFF_PHYSMAP_MAX";
+	if (h->numa.nr_nodes == 0 || h->numa.nr_nodes > NUMA_MAX_NODES)
+		return "numa.nr_nodes out of range";
+	if (h->numa.nr_cpus > NUMA_MAX_CPUS || h->numa.nr_memblks > NUMA_MAX_MEMBLKS ||
+	    h->numa.nr_srat_mem > NUMA_MAX_SRAT_MEM)
+		return "numa counts exceed their arrays";
+	if (h->nr_pgd != h->numa.nr_nodes)
+		return "nr_pgd differs from numa.nr_nodes";
+	return NULL;
+}
+
+#endif /* HANDOFF_H */

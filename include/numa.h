@@ -1,0 +1,90 @@
+/*
+ * numa.h - the NUMA topology model: what the loader learns from SRAT, SLIT
+ * and MADT before ExitBootServices and hands to the kernel (embedded in
+ * struct handoff, so every field is fixed-width and the layout is part of
+ * the handoff contract: append only).
+ *
+ * Node ids are dense (0..nr_nodes-1), given to proximity domains in order of
+ * first appearance in the SRAT, as Linux's acpi_map_pxm_to_node() does.
+ */
+#ifndef NUMA_H
+#define NUMA_H
+
+#include "types.h"
+
+#define NUMA_MAX_NODES     64     /* node ids 0..63 */
+#define NUMA_MAX_CPUS      1024   /* CPUs (APIC or x2APIC ids) */
+#define NUMA_MAX_MEMBLKS   256    /* merged per-node ranges, all nodes together */
+#define NUMA_MAX_SRAT_MEM  256    /* raw SRAT memory entries kept for the log */
+#define NUMA_NO_NODE       0xffffu
+
+#define NUMA_LOCAL_DISTANCE   10
+#define NUMA_REMOTE_DISTANCE  20
+
+/* numa_cpu.flags */
+#define NUMA_CPU_IN_SRAT        (1u << 0)  /* an enabled SRAT affinity entry named it */
+#define NUMA_CPU_IN_MADT        (1u << 1)  /* MADT lists it enabled or online-capable */
+#define NUMA_CPU_X2APIC         (1u << 2)  /* came from an x2APIC entry */
+#define NUMA_CPU_ONLINE_CAPABLE (1u << 3)  /* MADT: disabled now, may be onlined later */
+#define NUMA_CPU_BOOT           (1u << 4)  /* the CPU the loader ran on */
+
+struct numa_cpu {
+	uint32_t apic_id;       /* local APIC or x2APIC id */
+	uint32_t pxm;           /* proximity domain (valid when IN_SRAT) */
+	uint16_t node;          /* dense node id */
+	uint16_t flags;         /* NUMA_CPU_* */
+};
+_Static_assert(sizeof(struct numa_cpu) == 12, "numa_cpu layout is handoff ABI");
+
+/* numa_memblk.flags and numa_srat_mem.flags */
+#define NUMA_MEM_HOTPLUG      (1u << 0)  /* hot-pluggable: recorded, not present RAM */
+#define NUMA_MEM_NONVOLATILE  (1u << 1)
+
+/* A merged, validated range of one node: [start, end). */
+struct numa_memblk {
+	uint64_t start;
+	uint64_t end;
+	uint32_t node;
+	uint32_t flags;
+};
+_Static_assert(sizeof(struct numa_memblk) == 24, "numa_memblk layout is handoff ABI");
+
+/* One enabled SRAT memory-affinity entry, as found, for the ACPI: SRAT lines. */
+struct numa_srat_mem {
+	uint64_t start;
+	uint64_t end;           /* exclusive */
+	uint32_t pxm;
+	uint16_t node;
+	uint16_t flags;
+};
+_Static_assert(sizeof(struct numa_srat_mem) == 24, "numa_srat_mem layout is handoff ABI");
+
+/* numa_topology.source */
+#define NUMA_SRC_SRAT   1   /* SRAT accepted */
+#define NUMA_SRC_FAKE   2   /* no usable SRAT, numa=off, or rejected: one node */
+
+/* numa_topology.slit_source */
+#define NUMA_SLIT_TABLE    1   /* distances from a valid SLIT */
+#define NUMA_SLIT_DEFAULT  2   /* 10 local / 20 remote (absent or invalid: see slit_reason) */
+
+struct numa_topology {
+	uint32_t source;                       /* NUMA_SRC_* */
+	uint32_t slit_source;                  /* NUMA_SLIT_* */
+	uint32_t nr_nodes;
+	uint32_t nr_cpus;
+	uint32_t nr_memblks;
+	uint32_t nr_srat_mem;
+	uint32_t srat_revision;                /* 0 when there is no SRAT */
+	uint32_t reserved0;
+	uint64_t fake_start;                   /* NUMA_SRC_FAKE: the faked node's span */
+	uint64_t fake_end;
+	char     reason[128];                  /* why NUMA_SRC_FAKE ("" otherwise) */
+	char     slit_reason[96];              /* why NUMA_SLIT_DEFAULT ("" otherwise) */
+	uint32_t node_pxm[NUMA_MAX_NODES];     /* node id -> proximity domain */
+	uint8_t  distance[NUMA_MAX_NODES][NUMA_MAX_NODES];
+	struct numa_cpu      cpus[NUMA_MAX_CPUS];          /* SRAT order, then MADT-only CPUs */
+	struct numa_memblk   memblks[NUMA_MAX_MEMBLKS];    /* sorted by start */
+	struct numa_srat_mem srat_mem[NUMA_MAX_SRAT_MEM];  /* SRAT order */
+};
+
+#endif /* NUMA_H */

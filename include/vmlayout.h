@@ -1,0 +1,35 @@
+/*
+ * vmlayout.h - the kernel's virtual address space, fixed by contract between
+ * the loader (which builds the page tables) and the kernel (which uses them).
+ *
+ *   0x0000000000000000 +-------------------------------+
+ *                      | identity map of the loader's  |  one page of trampoline code,
+ *                      | CR3-switch trampoline only    |  boot node's copy only; the
+ *                      |                               |  kernel removes it at once
+ *   0x00007fffffffffff +-------------------------------+
+ *                      |       (non-canonical)         |
+ *   0xffff888000000000 +-------------------------------+  DIRECT_MAP_BASE (Linux's
+ *                      | direct map of all RAM         |  __PAGE_OFFSET): phys P is
+ *                      | 1 GiB pages where CPUID has   |  at DIRECT_MAP_BASE + P,
+ *                      | them, else 2 MiB; RW, NX      |  up to DIRECT_MAP_MAX
+ *   0xffffc88000000000 +-------------------------------+
+ *                      |       (unused)                |
+ *   0xffffffff80000000 +-------------------------------+  KERNEL_VIRT_BASE (top 2 GiB,
+ *                      | kernel image: text RX,        |  -mcmodel=kernel); image
+ *                      | rodata R+NX, data/bss RW+NX   |  linked at KERNEL_LINK_ADDR
+ *   0xffffffffffffffff +-------------------------------+
+ */
+#ifndef VMLAYOUT_H
+#define VMLAYOUT_H
+
+#define DIRECT_MAP_BASE   0xffff888000000000ULL
+#define DIRECT_MAP_MAX    (64ULL << 40)          /* 64 TiB of physical space */
+#define KERNEL_VIRT_BASE  0xffffffff80000000ULL
+#define KERNEL_LINK_ADDR  0xffffffff80200000ULL  /* 2 MiB above the base, as Linux */
+
+#ifndef __ASSEMBLER__
+#define phys_to_virt(pa)  ((void *)(uintptr_t)((uint64_t)(pa) + DIRECT_MAP_BASE))
+#define virt_to_phys(va)  ((uint64_t)(uintptr_t)(va) - DIRECT_MAP_BASE)
+#endif
+
+#endif /* VMLAYOUT_H */

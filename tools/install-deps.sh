@@ -1,0 +1,32 @@
+#!/bin/sh
+# install-deps.sh GROUP - install the Debian packages GROUP needs, if missing.
+#   build: compile the loader, kernel, image and host tests
+#   fuzz:  clang + libFuzzer runtime
+#   run:   QEMU, OVMF (and everything build needs)
+# Does nothing when all are present, so `make` stays quiet and offline.
+set -e
+group=${1:-build}
+build="gcc make binutils gnu-efi mtools dosfstools libcmocka-dev acpica-tools python3"
+case "$group" in
+build) pkgs="$build" ;;
+fuzz)  pkgs="clang libclang-rt-14-dev" ;;
+run)   pkgs="$build qemu-system-x86 ovmf" ;;
+*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "install-deps: need root (or sudo) to apt-get install:$missing" >&2
+		exit 1
+	fi
+fi
+${SUDO:-} apt-get update -qq
+DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends $missing >/dev/null
