@@ -48,16 +48,25 @@ _Static_assert(__builtin_offsetof(struct efi_memory_descriptor, number_of_pages)
 
 #define PHYSMAP_EBADDESC  (-1)   /* descriptor size smaller than the struct */
 #define PHYSMAP_ENOSPC    (-2)   /* output capacity exceeded */
+#define PHYSMAP_ETOOMANY  (-3)   /* more than PHYSMAP_MAX_INPUT descriptors + kept ranges */
+
+/* Input bound: EFI descriptors plus kept ranges (Linux's E820 table holds
+ * ~3200; real firmware maps have a few hundred). */
+#define PHYSMAP_MAX_INPUT 2048
 
 /*
  * Build the normalised map.
  *   efi_map/map_size/desc_size: the raw map as GetMemoryMap returned it.
  *   keep/nr_keep: loader-owned ranges (type PHYSMAP_LOADER with an owner)
- *     that override whatever the EFI map says there; may be NULL/0.
+ *     that override the usable memory (EfiLoaderData, ...) under them, but
+ *     never a more restrictive type; may be NULL/0.  Where two kept ranges
+ *     overlap, the higher owner value wins.
  *   out/cap: the result.
  * Overlaps are resolved toward the more restrictive type (unusable >
  * reserved > ACPI NVS > ACPI reclaim > persistent > loader > usable);
- * zero-length descriptors are ignored; adjacent equal entries merge.
+ * zero-length descriptors are ignored; adjacent equal entries (same type
+ * and owner) merge; a descriptor running past 2^64 is clamped.
+ * Does not allocate; O(n log n); not reentrant (one static event array).
  * Returns the number of entries, or PHYSMAP_E* on error.
  */
 int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,

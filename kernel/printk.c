@@ -1,0 +1,91 @@
+/*
+ * printk.c - the kernel log: Linux's printk with "<N>" level prefixes
+ * (include/printk.h), formatted by lib/printf.c, written to the serial
+ * console.
+ *
+ * Level handling follows Linux: a message of level L reaches the console
+ * when L < console_loglevel (default 7: everything but KERN_DEBUG;
+ * `loglevel=N` on the command line).  A printk without a prefix has the
+ * default message level 4, except that it continues an unterminated line,
+ * whose level it then shares (Linux's KERN_CONT, implicitly).  The "<N>"
+ * prefix itself is not printed.  Single CPU, interrupts off: no lock yet.
+ */
+#include <stdarg.h>
+#include "types.h"
+#include "printk.h"
+#include "lib/printf.h"
+#include "kernel/console.h"
+#include "kernel/serial.h"
+
+#define PRINTK_LINE_MAX  512
+
+int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+
+static bool line_open;        /* last message did not end in '\n' */
+static int  line_level;       /* level of the open line */
+
+void console_verbose(void)
+{
+	console_loglevel = 15;
+}
+
+/* "<N>" at the start of s: returns N (0..7) and skips it, else -1. */
+static int printk_level(const char **s)
+{
+	const char *p = *s;
+
+	if (p[0] == '<' && p[1] >= '0' && p[1] <= '7' && p[2] == '>') {
+		*s = p + 3;
+		return p[1] - '0';
+	}
+	return -1;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[PRINTK_LINE_MAX];
+	int level = printk_level(&fmt);
+	int n;
+	size_t len;
+
+	if (level < 0)
+		level = line_open ? line_level : MESSAGE_LOGLEVEL_DEFAULT;
+	else if (line_open && level < console_loglevel && line_level < console_loglevel)
+		serial_write("\n", 1);          /* a new leveled message ends the open line */
+
+	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return n;
+	len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+	if (len == 0)
+		return 0;
+
+	if (level < console_loglevel) {
+		serial_write(buf, len);
+		if ((size_t)n > len)
+			serial_write(" [truncated]\n", 13);
+	}
+	line_open = (size_t)n == len && buf[len - 1] != '\n';
+	line_level = level;
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void printk_sink(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}

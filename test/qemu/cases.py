@@ -1,0 +1,291 @@
+"""cases.py - the QEMU boot cases, and checks that compare each serial log
+with what the case's QEMU arguments imply.
+
+QEMU facts the checks rely on (QEMU 7.2, q35):
+  - proximity domain p is QEMU's nodeid p; APIC id of CPU i is i (plain -smp);
+  - RAM is laid out node by node from address 0; with >= 2.75 GiB the part
+    above 2 GiB moves to 4 GiB, so a node can span the hole;
+  - node 0's SRAT ranges leave out [640 KiB, 1 MiB);
+  - the SRAT lists every possible CPU, and a disabled padding entry or two.
+"""
+import os
+import re
+import subprocess
+
+import qemu
+from harness import Case
+from qemu import Topology, EXIT_FAILURE, parse_size
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HEX = r"0x([0-9a-fA-F]+)"
+
+
+# ------------------------------------------------------------------ log parsing
+
+def numa_ranges(text):
+    """node -> list of [start, end) from 'NUMA: Node n [mem a-b]'."""
+    out = {}
+    for m in re.finditer(rf"^NUMA: Node (\d+) \[mem {HEX}-{HEX}\]", text, re.M):
+        out.setdefault(int(m.group(1)), []).append((int(m.group(2), 16), int(m.group(3), 16) + 1))
+    return out
+
+
+def pxm_to_node(text):
+    pm = {}
+    for m in re.finditer(r"^SRAT: PXM (\d+) -> APIC 0x[0-9a-fA-F]+ -> Node (\d+)", text, re.M):
+        pm[int(m.group(1))] = int(m.group(2))
+    for m in re.finditer(r"^ACPI: SRAT: Node (\d+) PXM (\d+) ", text, re.M):
+        pm[int(m.group(2))] = int(m.group(1))
+    return pm
+
+
+def node_cpus(text):
+    out = {}
+    for m in re.finditer(r"^NUMA: Node (\d+) cpus:(.*)$", text, re.M):
+        out[int(m.group(1))] = sorted(int(t, 0) for t in m.group(2).split())
+    return out
+
+
+def node_distances(text):
+    out = {}
+    for m in re.finditer(r"^NUMA: Node (\d+) distances:(.*)$", text, re.M):
+        out[int(m.group(1))] = [int(t) for t in m.group(2).split()]
+    return out
+
+
+def in_ranges(addr, ranges):
+    return any(s <= addr < e for s, e in ranges)
+
+
+# ------------------------------------------------------------------ checks
+
+def check_topology(text, case):
+    """Nodes, their memory, CPUs and distances match the -numa arguments."""
+    t = case.topo
+    errs = []
+    pm = pxm_to_node(text)
+    ranges = numa_ranges(text)
+    cpus = node_cpus(text)
+    dists = node_distances(text)
+    if sorted(pm) != list(range(t.nodes)):
+        errs.append(f"proximity domains seen {sorted(pm)}, QEMU has {t.nodes} nodes")
+        return errs
+    for pxm in range(t.nodes):
+        n = pm[pxm]
+        size = sum(e - s for s, e in ranges.get(n, []))
+        want = t.node_mem[pxm]
+        slack = (384 << 10) if pxm == 0 else 0   # node 0 misses [640K, 1M)
+        if not (want - slack <= size <= want):
+            errs.append(f"node {n} (pxm {pxm}): {size >> 20} MiB in NUMA lines, QEMU gave {want >> 20} MiB")
+        if cpus.get(n, []) != sorted(t.node_cpus[pxm]):
+            errs.append(f"node {n} (pxm {pxm}): cpus {cpus.get(n)} expected {sorted(t.node_cpus[pxm])}")
+        row = dists.get(n)
+        want_row = [0] * t.nodes
+        for q in range(t.nodes):
+            want_row[pm[q]] = t.dist[pxm][q] if t.nodes > 1 else 10
+        if row != want_row:
+            errs.append(f"node {n}: distances {row} expected {want_row}")
+    srat_cpus = len(re.findall(r"^SRAT: PXM \d+ -> APIC", text, re.M))
+    if srat_cpus != t.cpus:
+        errs.append(f"{srat_cpus} 'SRAT: PXM' CPU lines, QEMU has {t.cpus} CPUs")
+    return errs
+
+
+def check_fake_node(text, case):
+    errs = []
+    m = re.search(rf"^Faking a node at \[mem {HEX}-{HEX}\]", text, re.M)
+    if not m:
+        return ["no 'Faking a node at' line"]
+    if int(m.group(1), 16) != 0:
+        errs.append("faked node does not start at 0")
+    end = int(m.group(2), 16) + 1
+    total = case.topo.total_mem
+    top = total if total < (0xB0000000) else total + (2 << 30)   # q35 moves RAM above 2G to 4G
+    if not (top - (64 << 20) <= end <= top):
+        errs.append(f"faked node ends at {end:#x}, RAM ends near {top:#x}")
+    if re.search(r"^NUMA: Node [1-9]", text, re.M):
+        errs.append("more than one node after faking")
+    return errs
+
+
+def check_pgd(text, case):
+    """Each node's copy (tables and text) lies in that node's own memory."""
+    errs = []
+    ranges = numa_ranges(text)
+    lines = re.findall(rf"^PGD: Node (\d+) at {HEX} \(node (\d+)\), (\d+) table pages, text at {HEX} \(node (\d+)\)",
+                       text, re.M)
+    nodes = max(1, case.topo.nodes)
+    if len(lines) != nodes:
+        errs.append(f"{len(lines)} PGD lines for {nodes} nodes")
+    for n, root, rnode, pages, txt, tnode in lines:
+        n, rnode, tnode = int(n), int(rnode), int(tnode)
+        root, txt, pages = int(root, 16), int(txt, 16), int(pages)
+        if ranges.get(n) and rnode != n:
+            errs.append(f"node {n} has memory but its copy is on node {rnode}")
+        if not in_ranges(root, ranges.get(rnode, [])):
+            errs.append(f"node {n}: root {root:#x} is not in node {rnode}'s memory")
+        if "ktext=off" not in case.cmdline and not in_ranges(txt, ranges.get(tnode, [])):
+            errs.append(f"node {n}: text copy {txt:#x} is not in node {tnode}'s memory")
+        if pages < 3 or pages > 16:
+            errs.append(f"node {n}: {pages} table pages is implausible")
+    m = re.search(r"^pgtable: (\d+) copies verified, (\d+) mappings compared, 0 W\+X", text, re.M)
+    if not m:
+        errs.append("no 'pgtable: N copies verified, M mappings compared, 0 W+X' line")
+    m = re.search(rf"^pgtable: cpu 0 apic {HEX} node (\d+) cr3 {HEX}", text, re.M)
+    if not m:
+        errs.append("no 'pgtable: cpu 0 apic ... cr3' line")
+    else:
+        cr3_node, cr3 = int(m.group(2)), int(m.group(3), 16)
+        roots = {int(n): int(r, 16) for n, r, *_ in lines}
+        if roots.get(cr3_node) != cr3:
+            errs.append(f"boot CPU cr3 {cr3:#x} is not node {cr3_node}'s copy {roots.get(cr3_node, 0):#x}")
+    return errs
+
+
+def check_ktext_off(text, case):
+    """With ktext=off every copy maps the one original text."""
+    txt = set(re.findall(rf"^PGD: Node \d+ at {HEX} \(node \d+\), \d+ table pages, text at {HEX}", text, re.M))
+    texts = {t for _, t in txt}
+    return [] if len(texts) == 1 else [f"ktext=off but text addresses differ: {sorted(texts)}"]
+
+
+def check_mm(text, case):
+    """Per-node memmap is node-local, Memory: totals add up, zone lines exist."""
+    errs = []
+    ranges = numa_ranges(text)
+    fake = re.search(rf"^Faking a node at \[mem {HEX}-{HEX}\]", text, re.M)
+    if fake:
+        ranges = {0: [(int(fake.group(1), 16), int(fake.group(2), 16) + 1)]}
+    memmaps = re.findall(rf"^mm: node (\d+) memmap (\d+) at {HEX} \(node (\d+)\)", text, re.M)
+    with_mem = sorted(n for n in ranges if ranges[n])
+    if sorted(int(n) for n, *_ in memmaps) != with_mem:
+        errs.append(f"memmap lines for nodes {[int(n) for n, *_ in memmaps]}, nodes with memory {with_mem}")
+    for n, size, at, on in memmaps:
+        if int(on) != int(n) or not in_ranges(int(at, 16), ranges.get(int(n), [])):
+            errs.append(f"node {n}: memmap at {at} (node {on}) is not node-local")
+    zones = re.findall(r"^Node (\d+), zone\s+(\w+): present (\d+) managed (\d+) free (\d+)", text, re.M)
+    if not zones:
+        errs.append("no 'Node n, zone Z: present P managed M free F' lines")
+    managed = sum(int(z[3]) for z in zones)
+    for z in zones:
+        if not int(z[3]) <= int(z[2]):
+            errs.append(f"node {z[0]} zone {z[1]}: managed > present")
+    m = re.search(r"^Memory: (\d+)K/(\d+)K available", text, re.M)
+    if not m:
+        errs.append("no 'Memory: xK/yK available' line")
+    else:
+        avail, total = int(m.group(1)), int(m.group(2))
+        if avail != managed * 4:
+            errs.append(f"Memory: {avail}K available but zones manage {managed * 4}K")
+        if avail > total:
+            errs.append("Memory: available exceeds total")
+        ram = case.topo.total_mem >> 10
+        if not (ram * 0.85 <= total <= ram):
+            errs.append(f"Memory: total {total}K for a {ram}K guest")
+    buddy = re.findall(r"^Node (\d+), zone\s+(\w+)((?: +\d+){11})\s*$", text, re.M)
+    if not buddy:
+        errs.append("no buddyinfo lines")
+    if not re.search(r"^mm: buddy online: \d+ nodes, \d+ pages free, memmap \d+ bytes \(\d+ bytes/page\), init \d+ us",
+                     text, re.M):
+        errs.append("no 'mm: buddy online' line")
+    return errs
+
+
+def check_ktap(text, case):
+    errs = []
+    if not re.search(r"^KTAP version 1", text, re.M):
+        return ["no 'KTAP version 1' header"]
+    plan = re.search(r"^1\.\.(\d+)", text, re.M)
+    oks = re.findall(r"^ok \d+ ", text, re.M)
+    bad = re.findall(r"^not ok \d+ .*$", text, re.M)
+    if bad:
+        errs += [f"KTAP: {b}" for b in bad]
+    if not plan or int(plan.group(1)) != len(oks) + len(bad) or not oks:
+        errs.append(f"KTAP plan {plan.group(1) if plan else None}, {len(oks)} ok, {len(bad)} not ok")
+    return errs
+
+
+FULL = [check_topology, check_pgd, check_mm]
+
+# ------------------------------------------------------------------ corrupt inputs
+
+def corrupt_kernel(work):
+    """A kernel.elf with a valid ELF magic but a program header table that
+    points past the end of the file."""
+    src = os.path.join(ROOT, os.environ.get("BUILD_DIR", "build"), "esp", "EFI", "BOOT", "kernel.elf")
+    with open(src, "rb") as f:
+        data = bytearray(f.read())
+    data[32:40] = (len(data) + 4096).to_bytes(8, "little")   # e_phoff beyond the file
+    return {"kernel.elf": bytes(data)}
+
+
+def acpi_tables(*names):
+    """-acpitable arguments for tables built by test/qemu/acpi/mktables.py."""
+    def hook(work):
+        subprocess.run(["python3", os.path.join(ROOT, "test", "qemu", "acpi", "mktables.py"), work],
+                       check=True)
+        return {}
+    args = []
+    for n in names:
+        args += ["-acpitable", f"file=@WORK@/{n}"]
+    return hook, args
+
+
+# ------------------------------------------------------------------ the cases
+
+def _acpi_case(name, tables, topo, expect, **kw):
+    hook, args = acpi_tables(*tables)
+    return Case(name, topo=topo, image_hook=hook, extra=args, expect=expect, **kw)
+
+
+EIGHT_DIST = [[10 if i == j else 10 + 6 * (1 + abs(i - j)) for j in range(8)] for i in range(8)]
+
+CASES = [
+    # -- boot path (issue 2)
+    Case("boot-default", expect=[r"^boot: done", r"^efi: mem: \[mem 0x0000000000000000-"],
+         checks=FULL),
+    Case("loader-missing-kernel", delete=["kernel.elf"], exit=None, timeout=90,
+         expect=[r"kernel\.elf", r"beside BOOTX64\.EFI"], forbid=[r"^boot: done"]),
+    Case("loader-corrupt-kernel", image_hook=corrupt_kernel, exit=None, timeout=90,
+         expect=[r"kernel\.elf", r"(?i)program header"], forbid=[r"^boot: done"]),
+    Case("kernel-fault-pf", cmdline="qemu_exit fault=pf", exit=EXIT_FAILURE,
+         expect=[r"Page Fault", r"RIP", r"CR2", r"RAX", r"Call Trace|Stack trace",
+                 r"Kernel panic"], forbid=[r"^boot: done"]),
+
+    # -- topology (issue 3), each also checks page-table copies and mm
+    Case("numa-none", topo=Topology(nodes=0, cpus=2, mem="2G"),
+         expect=[r"^No NUMA configuration found"], checks=[check_fake_node, check_mm]),
+    Case("numa-2node-slit", topo=Topology(nodes=2, cpus=2, mem="2G", dist=[[10, 21], [21, 10]]),
+         checks=FULL),
+    Case("numa-4node-unequal-6g",
+         topo=Topology(node_mem=["1G", "2G", "0", "3G"], cpus=4,
+                       dist=[[10, 16, 22, 22], [16, 10, 22, 22], [22, 22, 10, 16], [22, 22, 16, 10]]),
+         checks=FULL, timeout=200),
+    Case("numa-cpuless-node", topo=Topology(nodes=2, cpus=2, mem="2G", node_cpus=[[0, 1], []]),
+         checks=FULL),
+    Case("numa-8node", topo=Topology(nodes=8, cpus=8, mem="2G", dist=EIGHT_DIST), checks=FULL,
+         timeout=200),
+    Case("numa-hotplug", topo=Topology(nodes=2, cpus=2, mem="2G", slots=2, maxmem="8G"),
+         expect=[r"^ACPI: SRAT: Node \d+ PXM \d+ \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] hotplug"],
+         checks=FULL),
+    Case("numa-interleaved-cpus", topo=Topology(nodes=2, cpus=4, mem="2G", node_cpus=[[0, 2], [1, 3]]),
+         checks=FULL),
+    Case("numa-off", cmdline="numa=off qemu_exit", expect=[r"^NUMA turned off"],
+         checks=[check_fake_node, check_mm]),
+    _acpi_case("acpi-srat-bad-checksum", ["srat-bad-checksum.aml"], Topology(nodes=0, cpus=2, mem="2G"),
+               expect=[r"(?i)checksum"], checks=[check_fake_node]),
+    _acpi_case("acpi-srat-overrun", ["srat-overrun.aml"], Topology(nodes=0, cpus=2, mem="2G"),
+               expect=[r"(?i)SRAT.*(overrun|past the end|beyond)"], checks=[check_fake_node]),
+    _acpi_case("acpi-slit-bad-diagonal", ["srat-2node.aml", "slit-bad-diagonal.aml"],
+               Topology(nodes=0, cpus=2, mem="2G"),
+               expect=[r"(?i)SLIT.*diagonal", r"^NUMA: Node 1 distances: 20 10"]),
+
+    # -- page-table copies (issue 4)
+    Case("ktext-off", cmdline="ktext=off qemu_exit", checks=[check_pgd, check_ktext_off]),
+
+    # -- buddy (issue 5)
+    Case("mm-selftest-2node", cmdline="selftest qemu_exit", checks=FULL + [check_ktap], timeout=300),
+    Case("mm-selftest-4node-6g", cmdline="selftest qemu_exit",
+         topo=Topology(node_mem=["1G", "2G", "0", "3G"], cpus=4), checks=FULL + [check_ktap],
+         timeout=400),
+]

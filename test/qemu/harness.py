@@ -1,0 +1,111 @@
+"""harness.py - boot one case in QEMU+OVMF and judge its serial log.
+
+A case (see cases.py) names a machine (qemu.Topology), a command line for
+cmdline.txt, changes to the ESP copy (files deleted or replaced), extra QEMU
+arguments, lines that must and must not appear (regexes), the QEMU exit code
+(33 success, 35 kernel failure, None: the loader returns to the firmware and
+QEMU keeps running, so the harness stops it once the expected lines are in),
+and check functions that compare the log with what the QEMU arguments imply.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+import qemu
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-2]|\r")
+
+
+class Case:
+    def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
+                 expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
+                 timeout=150, image_hook=None):
+        self.name = name
+        self.topo = topo if topo is not None else qemu.Topology()
+        self.cmdline = cmdline
+        self.exit = exit
+        self.expect = list(expect)
+        self.forbid = list(forbid)
+        if exit != qemu.EXIT_FAILURE:
+            self.forbid += [r"Kernel panic", r"^EXCEPTION"]
+        self.delete = delete
+        self.replace = replace
+        self.extra = list(extra)
+        self.checks = list(checks)
+        self.timeout = timeout
+        self.image_hook = image_hook  # fn(workdir) -> replace dict, for generated files
+
+
+def clean(text):
+    return ANSI.sub("", text)
+
+
+def run_case(case, image, build):
+    """Returns (errors, seconds, log path)."""
+    logdir = os.path.join(build, "test-logs")
+    os.makedirs(logdir, exist_ok=True)
+    logpath = os.path.join(logdir, case.name + ".log")
+    work = tempfile.mkdtemp(prefix=f"case-{case.name}-")
+    errors = []
+    t0 = time.time()
+    try:
+        replace = dict(case.replace or {})
+        if case.image_hook:
+            replace.update(case.image_hook(work))
+        img, vars_file = qemu.prepare_image(image, work, cmdline=case.cmdline,
+                                            delete=case.delete, replace=replace)
+        serial = os.path.join(work, "serial.log")
+        extra = [a.replace("@WORK@", work) for a in case.extra]
+        cmd = qemu.qemu_command(img, vars_file, case.topo, extra=extra, serial=f"file:{serial}")
+        with open(os.path.join(work, "qemu.err"), "w") as err:
+            proc = subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        text = ""
+        rc = None
+        seen_all_at = None
+        while True:
+            rc = proc.poll()
+            if os.path.exists(serial):
+                with open(serial, "rb") as f:
+                    text = clean(f.read().decode("utf-8", "replace"))
+            if rc is not None:
+                break
+            if time.time() - t0 > case.timeout:
+                proc.kill()
+                proc.wait()
+                if case.exit is not None:
+                    errors.append(f"timeout after {case.timeout} s (QEMU still running: a hang?)")
+                break
+            if case.exit is None and all(re.search(e, text, re.M) for e in case.expect):
+                # Loader error cases: give the firmware a moment, then stop.
+                seen_all_at = seen_all_at or time.time()
+                if time.time() - seen_all_at > 2:
+                    proc.kill()
+                    proc.wait()
+                    break
+            time.sleep(0.5)
+        with open(os.path.join(work, "qemu.err")) as f:
+            qerr = f.read().strip()
+        with open(logpath, "w") as f:
+            f.write(text)
+            f.write(f"\n--- qemu: {' '.join(cmd)}\n--- exit: {rc}\n{qerr}\n")
+        if case.exit is not None and rc != case.exit:
+            errors.append(f"QEMU exit code {rc}, expected {case.exit}" + (f" ({qerr[-300:]})" if qerr else ""))
+        for e in case.expect:
+            if not re.search(e, text, re.M):
+                errors.append(f"missing line /{e}/")
+        for e in case.forbid:
+            m = re.search(e, text, re.M)
+            if m:
+                line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+                errors.append(f"forbidden line /{e}/: {line.strip()[:200]}")
+        for check in case.checks:
+            try:
+                errors += check(text, case)
+            except Exception as ex:  # a check that cannot parse the log is a failure
+                errors.append(f"check {check.__name__} raised {ex!r}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return errors, time.time() - t0, logpath
