@@ -116,6 +116,12 @@ int pgtable_map(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
 	if (!range_unmapped(ops, root, 4, va, last))
 		return PGTABLE_EEXIST;
 
+	/* The last leaf table used: consecutive leaves of one size fill it
+	 * without walking down from the root again. */
+	uint64_t *leaf_t = NULL;
+	int leaf_t_level = 0;
+	virt_addr_t leaf_t_base = 0;
+
 	while (size) {
 		uint64_t page = PGTABLE_4K;
 		int leaf_level = 1;
@@ -131,25 +137,33 @@ int pgtable_map(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
 			leaf_level = 2;
 		}
 
-		for (int level = 4; level > leaf_level; level--) {
-			uint64_t *e;
+		if (leaf_t && leaf_t_level == leaf_level &&
+		    ALIGN_DOWN(va, LEVEL_SIZE(leaf_level + 1)) == leaf_t_base) {
+			t = leaf_t;
+		} else {
+			for (int level = 4; level > leaf_level; level--) {
+				uint64_t *e;
 
+				t = table_ptr(ops, table);
+				if (t == NULL)
+					return PGTABLE_EINVAL;
+				e = &t[PT_INDEX(va, level)];
+				if (!(*e & PTE_P)) {
+					phys_addr_t n = table_alloc(ops);
+
+					if (n == 0)
+						return PGTABLE_ENOMEM;
+					*e = n | PTE_TABLE;
+				}
+				table = *e & PTE_ADDR_MASK;
+			}
 			t = table_ptr(ops, table);
 			if (t == NULL)
 				return PGTABLE_EINVAL;
-			e = &t[PT_INDEX(va, level)];
-			if (!(*e & PTE_P)) {
-				phys_addr_t n = table_alloc(ops);
-
-				if (n == 0)
-					return PGTABLE_ENOMEM;
-				*e = n | PTE_TABLE;
-			}
-			table = *e & PTE_ADDR_MASK;
+			leaf_t = t;
+			leaf_t_level = leaf_level;
+			leaf_t_base = ALIGN_DOWN(va, LEVEL_SIZE(leaf_level + 1));
 		}
-		t = table_ptr(ops, table);
-		if (t == NULL)
-			return PGTABLE_EINVAL;
 		t[PT_INDEX(va, leaf_level)] = pa | flags | PTE_P | (leaf_level > 1 ? PTE_PS : 0);
 
 		va += page;
@@ -422,6 +436,37 @@ static bool dm_next_run(const struct kernel_space_desc *d, phys_addr_t cursor,
 	*run_start = best;
 	*run_end = end;
 	return true;
+}
+
+/* Tables covering [va, last]: one per `level` slot touched. */
+static uint64_t slots(virt_addr_t va, virt_addr_t last, int shift)
+{
+	return (last >> shift) - (va >> shift) + 1;
+}
+
+uint32_t pgtable_estimate_pages(const struct kernel_space_desc *d)
+{
+	uint64_t n = 1, s, e;
+	phys_addr_t cursor = 0;
+
+	while (dm_next_run(d, cursor, &s, &e)) {
+		virt_addr_t va = DIRECT_MAP_BASE + s, last = DIRECT_MAP_BASE + e - 1;
+		uint64_t gbs = slots(va, last, 30);
+
+		n += slots(va, last, 39);                     /* PDPTs */
+		n += d->gbpages ? MIN(gbs, 2) : gbs;          /* PDs: only partial GiBs with 1G pages */
+		cursor = e;
+	}
+	for (uint32_t i = 0; i < d->nr_segs && i < PGTABLE_MAX_SEGS; i++) {
+		virt_addr_t va = d->segs[i].va, last = va + d->segs[i].size - 1;
+
+		if (d->segs[i].size == 0)
+			continue;
+		n += slots(va, last, 39) + slots(va, last, 30) + slots(va, last, 21);
+	}
+	if (d->trampoline_pa)
+		n += 3;
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 int pgtable_build_kernel(const struct pgtable_ops *ops, const struct kernel_space_desc *d,

@@ -180,6 +180,13 @@ struct kernel_space_desc {
 int pgtable_build_kernel(const struct pgtable_ops *ops, const struct kernel_space_desc *d,
 			 phys_addr_t *root);
 
+/*
+ * An upper bound on the table pages pgtable_build_kernel(d) will use, cheap
+ * to compute (no tables touched): what a caller claims from a node before
+ * building, giving back the rest afterwards.
+ */
+uint32_t pgtable_estimate_pages(const struct kernel_space_desc *d);
+
 /* Physical end (exclusive) of the direct map the desc produces: the highest
  * physmap end rounded up to 2 MiB. */
 phys_addr_t pgtable_direct_map_end(const struct kernel_space_desc *d);

@@ -1,0 +1,163 @@
+/*
+ * loader.h - the UEFI loader's internal interface: one struct loader that
+ * every step fills in, the record of every page range the loader
+ * allocated (freed on failure, reported as PHYSMAP_LOADER on success), and
+ * the console that works before and after ExitBootServices.
+ *
+ * Boot flow (efi/main.c): locate folder -> read kernel.elf + cmdline ->
+ * validate ELF -> load -> RSDP + topology -> per-node page tables
+ * (efi/pgd.c) -> memory map + ExitBootServices + jump (efi/exit.c).
+ */
+#ifndef EFI_LOADER_H
+#define EFI_LOADER_H
+
+/* gnu-efi's headers declare a few K&R-style prototypes. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <efi.h>
+#include <efilib.h>
+#pragma GCC diagnostic pop
+
+#include "types.h"
+#include "handoff.h"
+#include "efi/elf.h"
+
+#define LOADER_MAX_ALLOCS  (16 + 2 * NUMA_MAX_NODES)
+#define LOADER_STACK_SIZE  (64 * 1024)
+#define LOADER_FAIL_STALL_US  2000000     /* let a human read the message */
+
+/* One range from AllocatePages.  owner OWNER_NONE: the kernel may reuse it
+ * (file buffers, the GetMemoryMap buffer); else it is kept as PHYSMAP_LOADER. */
+struct loader_alloc {
+	phys_addr_t pa;
+	uint64_t pages;
+	uint32_t owner;
+};
+
+struct loader {
+	EFI_HANDLE image;
+	EFI_LOADED_IMAGE *li;
+	EFI_FILE_HANDLE dir_root;           /* the volume's root */
+	CHAR16 dir[256];                    /* our folder, "\EFI\BOOT\" */
+
+	struct loader_alloc allocs[LOADER_MAX_ALLOCS];
+	uint32_t nr_allocs;
+
+	struct handoff *h;                  /* in pages owned OWNER_HANDOFF */
+
+	/* kernel.elf as read, then as loaded */
+	uint8_t *file;
+	uint64_t file_size;
+	struct elf_image img;
+	phys_addr_t image_pa;               /* [img.va_start, img.va_end) lives here */
+	uint64_t ktext_start, ktext_end;    /* replicated span (VAs); 0,0 if none */
+
+	/* options the loader honours */
+	bool numa_off;
+	bool ktext_off;
+	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
+
+	uint64_t tsc_start;                 /* TSC at efi_main */
+	uint32_t boot_apic_id;
+	bool gbpages, nx;
+	phys_addr_t stack_pa, trampoline_pa, smp_trampoline_pa;
+	uint64_t boot_cr3;                  /* root of the copy the boot CPU uses */
+};
+
+/* ---- allocation records (main.c) ---- */
+
+/* AllocatePages of the given type and memory type, recorded with owner.
+ * For AllocateAddress/AllocateMaxAddress, *pa is the input address. */
+EFI_STATUS loader_alloc(struct loader *l, EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE mt,
+			uint64_t pages, phys_addr_t *pa, uint32_t owner);
+/* Free the record starting at pa (whole record). */
+void loader_free(struct loader *l, phys_addr_t pa);
+/* Keep the first `pages` pages of the record at pa, free the rest. */
+void loader_shrink(struct loader *l, phys_addr_t pa, uint64_t pages);
+/* Split the record at pa: its first `pages` keep their owner, the rest
+ * becomes a new record with new_owner (no firmware call). */
+void loader_split(struct loader *l, phys_addr_t pa, uint64_t pages, uint32_t new_owner);
+/* Free every recorded range (failure path). */
+void loader_free_all(struct loader *l);
+
+/* ---- console (console.c) ---- */
+
+/* printf to ConOut (mirrored to serial by OVMF); to COM1 directly once
+ * console_exit_boot_services() was called.  Compatible with printf_fn. */
+void loader_printf(const char *fmt, ...) __printf(1, 2);
+void console_exit_boot_services(void);
+/* "Not Found", "Out of Resources", ... */
+const char *efi_status_str(EFI_STATUS st);
+
+/* ---- files and command line (fs.c) ---- */
+
+/* Find our folder and open its volume (sets l->dir, l->dir_root). */
+EFI_STATUS fs_open_folder(struct loader *l);
+/* Read l->dir + name into freshly allocated pages (OWNER_NONE).  Returns
+ * EFI_NOT_FOUND when absent. */
+EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uint64_t *size);
+/* Fill l->h->cmdline from load options or cmdline.txt; parse loader options. */
+void cmdline_setup(struct loader *l);
+
+/* ---- per-node page tables (pgd.c) ---- */
+
+/* Claim, build and record one copy per node with memory; fill h->pgd[],
+ * nr_pgd, boot_node, flags.  Prints the PGD summary. */
+EFI_STATUS pgd_build_all(struct loader *l);
+
+/* ---- exit (exit.c) ---- */
+
+/* Memory map with slack, ExitBootServices with retry, final handoff, jump.
+ * Returns only on failure before ExitBootServices succeeded. */
+EFI_STATUS exit_and_jump(struct loader *l);
+
+/* ---- CPU ---- */
+
+/* Bulk copy and fill, 8 bytes at a time.  gnu-efi's memcpy/memset are
+ * byte loops; rep movsb is fast on hardware but runs one iteration per
+ * dispatch under QEMU's TCG.  The attribute keeps GCC from turning the
+ * loops back into memcpy/memset calls. */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static inline void loader_memcpy(void *dst, const void *src, size_t n)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	uint8_t *db;
+	const uint8_t *sb;
+
+	for (; n >= 8; n -= 8)
+		*d++ = *s++;
+	db = (uint8_t *)d;
+	sb = (const uint8_t *)s;
+	while (n--)
+		*db++ = *sb++;
+}
+
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static inline void loader_memset(void *dst, uint8_t v, size_t n)
+{
+	uint64_t *d = dst, w = 0x0101010101010101ULL * v;
+	uint8_t *db;
+
+	for (; n >= 8; n -= 8)
+		*d++ = w;
+	db = (uint8_t *)d;
+	while (n--)
+		*db++ = v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+#endif /* EFI_LOADER_H */

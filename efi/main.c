@@ -1,0 +1,359 @@
+/*
+ * main.c - the UEFI loader's entry (efi_main) and its steps in boot order:
+ *
+ *   folder + files -> command line -> kernel.elf validated and loaded ->
+ *   stack, trampoline, SMP page -> RSDP, CPU features, TSC rate ->
+ *   preliminary memory map + NUMA topology -> per-node page tables ->
+ *   final memory map, ExitBootServices, handoff sealed, jump.
+ *
+ * Every failure before ExitBootServices prints "loader: <what failed>:
+ * <status> - <hint>", frees every page the loader took, waits 2 s and
+ * returns the status to the firmware.  Nothing here waits without bound.
+ */
+#include "efi/loader.h"
+#include "acpi/topology.h"
+#include "mm/physmap.h"
+
+static struct loader the_loader;
+
+/* ---- allocation records -------------------------------------------------- */
+
+EFI_STATUS loader_alloc(struct loader *l, EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE mt,
+			uint64_t pages, phys_addr_t *pa, uint32_t owner)
+{
+	EFI_PHYSICAL_ADDRESS addr = how == AllocateAnyPages ? 0 : *pa;
+	EFI_STATUS st;
+
+	if (l->nr_allocs == LOADER_MAX_ALLOCS)
+		return EFI_OUT_OF_RESOURCES;
+	st = uefi_call_wrapper(BS->AllocatePages, 4, how, mt, pages, &addr);
+	if (EFI_ERROR(st))
+		return st;
+	l->allocs[l->nr_allocs++] = (struct loader_alloc){ addr, pages, owner };
+	*pa = addr;
+	return EFI_SUCCESS;
+}
+
+/* The record that starts at pa, or NULL. */
+static struct loader_alloc *find_alloc(struct loader *l, phys_addr_t pa)
+{
+	for (uint32_t i = 0; i < l->nr_allocs; i++)
+		if (l->allocs[i].pa == pa)
+			return &l->allocs[i];
+	return NULL;
+}
+
+void loader_free(struct loader *l, phys_addr_t pa)
+{
+	struct loader_alloc *a = find_alloc(l, pa);
+
+	if (a == NULL)
+		return;
+	uefi_call_wrapper(BS->FreePages, 2, a->pa, a->pages);
+	*a = l->allocs[--l->nr_allocs];
+}
+
+void loader_shrink(struct loader *l, phys_addr_t pa, uint64_t pages)
+{
+	struct loader_alloc *a = find_alloc(l, pa);
+
+	if (a == NULL || pages >= a->pages)
+		return;
+	if (pages == 0) {
+		loader_free(l, pa);
+		return;
+	}
+	uefi_call_wrapper(BS->FreePages, 2, a->pa + pages * PAGE_SIZE, a->pages - pages);
+	a->pages = pages;
+}
+
+void loader_split(struct loader *l, phys_addr_t pa, uint64_t pages, uint32_t new_owner)
+{
+	struct loader_alloc *a = find_alloc(l, pa);
+
+	if (a == NULL || pages == 0 || pages >= a->pages || l->nr_allocs == LOADER_MAX_ALLOCS)
+		return;
+	l->allocs[l->nr_allocs++] = (struct loader_alloc){ a->pa + pages * PAGE_SIZE,
+							   a->pages - pages, new_owner };
+	a->pages = pages;
+}
+
+void loader_free_all(struct loader *l)
+{
+	while (l->nr_allocs)
+		loader_free(l, l->allocs[l->nr_allocs - 1].pa);
+}
+
+/* ---- steps ---------------------------------------------------------------- */
+
+/* UCS-2 path -> ASCII for messages (paths on a FAT ESP are ASCII). */
+static void ascii_path(const CHAR16 *w, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (*w && n < cap - 1)
+		out[n++] = (char)*w++;
+	out[n] = 0;
+}
+
+/* Read and validate kernel.elf, load its segments into one block (bss
+ * zeroed), free the file, find the span to replicate per node. */
+static EFI_STATUS load_kernel(struct loader *l)
+{
+	const char *why;
+	char dir[128];
+	EFI_STATUS st;
+	uint64_t pages;
+
+	ascii_path(l->dir, dir, sizeof(dir));
+	st = fs_read_file(l, L"kernel.elf", &l->file, &l->file_size);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot open kernel.elf: %s - is kernel.elf beside BOOTX64.EFI"
+			      " (in %s)?\n", efi_status_str(st), dir);
+		return st;
+	}
+	why = elf_validate(l->file, l->file_size, &l->img);
+	if (why) {
+		loader_printf("loader: kernel.elf is not a valid kernel: %s: %s - rebuild it (make)"
+			      " and copy build/esp/EFI/BOOT/kernel.elf into %s\n", why,
+			      efi_status_str(EFI_LOAD_ERROR), dir);
+		return EFI_LOAD_ERROR;
+	}
+
+	pages = (l->img.va_end - l->img.va_start) >> PAGE_SHIFT;
+	st = loader_alloc(l, AllocateAnyPages, EfiLoaderData, pages, &l->image_pa, OWNER_KERNEL);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot allocate %llu KiB for the kernel image: %s\n",
+			      (unsigned long long)pages * 4, efi_status_str(st));
+		return st;
+	}
+	loader_memset((void *)(uintptr_t)l->image_pa, 0, pages * PAGE_SIZE);
+	for (uint32_t i = 0; i < l->img.nr_segs; i++) {
+		const struct elf_seg *s = &l->img.segs[i];
+
+		loader_memcpy((void *)(uintptr_t)(l->image_pa + (s->vaddr - l->img.va_start)),
+				 l->file + s->offset, s->filesz);
+	}
+	loader_printf("loader: kernel.elf %llu bytes, %u segments, [mem 0x%llx-0x%llx] at"
+		      " virt 0x%llx, entry 0x%llx\n", (unsigned long long)l->file_size,
+		      l->img.nr_segs, (unsigned long long)l->image_pa,
+		      (unsigned long long)(l->image_pa + pages * PAGE_SIZE - 1),
+		      (unsigned long long)l->img.va_start, (unsigned long long)l->img.entry);
+	loader_free(l, (phys_addr_t)(uintptr_t)l->file);
+	l->file = NULL;
+
+	why = elf_ktext_span(&l->img, &l->ktext_start, &l->ktext_end);
+	if (why) {
+		loader_printf("loader: no text replication: %s\n", why);
+		l->ktext_start = l->ktext_end = 0;
+		l->ktext_off = true;
+	}
+	return EFI_SUCCESS;
+}
+
+/* Boot stack, trampoline page, SMP start-up page (the last may fail). */
+static EFI_STATUS alloc_boot_pages(struct loader *l)
+{
+	EFI_STATUS st;
+
+	st = loader_alloc(l, AllocateAnyPages, EfiLoaderData, LOADER_STACK_SIZE / PAGE_SIZE,
+			  &l->stack_pa, OWNER_STACK);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot allocate the boot stack: %s\n", efi_status_str(st));
+		return st;
+	}
+	/* Loader code, not data: firmware with NX protection maps data NX. */
+	st = loader_alloc(l, AllocateAnyPages, EfiLoaderCode, 1, &l->trampoline_pa,
+			  OWNER_TRAMPOLINE);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot allocate the trampoline page: %s\n",
+			      efi_status_str(st));
+		return st;
+	}
+	/* A page below 1 MiB (under the EBDA) for the kernel's SMP start-up code. */
+	l->smp_trampoline_pa = 0x9efff;
+	st = loader_alloc(l, AllocateMaxAddress, EfiLoaderData, 1, &l->smp_trampoline_pa,
+			  OWNER_SMP_TRAMP);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: warning: no free page below 0x9f000 for SMP start-up: %s\n",
+			      efi_status_str(st));
+		l->smp_trampoline_pa = 0;
+	}
+	return EFI_SUCCESS;
+}
+
+/* h->rsdp_pa from the configuration table: ACPI 2.0 GUID first, then 1.0;
+ * 0 when neither is there.  Checked later, by topology_discover. */
+static void find_rsdp(struct loader *l)
+{
+	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	EFI_GUID *want[2] = { &acpi20, &acpi10 };
+
+	for (int w = 0; w < 2; w++) {
+		for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+			EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+
+			if (CompareGuid(&t->VendorGuid, want[w]) != 0)
+				continue;
+			l->h->rsdp_pa = (uint64_t)(uintptr_t)t->VendorTable;
+			l->h->rsdp_revision = ((const uint8_t *)t->VendorTable)[15];
+			loader_printf("loader: ACPI RSDP at 0x%llx (revision %u, %s GUID)\n",
+				      (unsigned long long)l->h->rsdp_pa, l->h->rsdp_revision,
+				      w == 0 ? "ACPI 2.0" : "ACPI 1.0");
+			return;
+		}
+	}
+	loader_printf("loader: no ACPI RSDP in the EFI configuration table\n");
+}
+
+/* Boot APIC id (x2APIC id via leaf 0xB when present), NX, 1 GiB pages. */
+static void cpu_features(struct loader *l)
+{
+	uint32_t r[4];
+
+	cpuid(0, 0, r);
+	uint32_t max_leaf = r[0];
+
+	cpuid(1, 0, r);
+	l->boot_apic_id = r[1] >> 24;
+	if (max_leaf >= 0xb) {
+		cpuid(0xb, 0, r);
+		if (r[1] != 0)
+			l->boot_apic_id = r[3];          /* x2APIC id */
+	}
+	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000001) {
+		cpuid(0x80000001, 0, r);
+		l->nx = r[3] & (1u << 20);
+		l->gbpages = r[3] & (1u << 26);
+	}
+}
+
+/* TSC ticks over a 10 ms Stall. */
+static uint64_t measure_tsc_khz(void)
+{
+	uint64_t t0 = rdtsc(), t1;
+
+	uefi_call_wrapper(BS->Stall, 1, 10000);
+	t1 = rdtsc();
+	return (t1 - t0) / 10;
+}
+
+/* acpi_access for boot services: memory is identity mapped. */
+static const void *acpi_identity_map(void *ctx, phys_addr_t pa, size_t len)
+{
+	if (pa == 0 || pa + len < pa)
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+/* Preliminary normalised map into h->physmap, then the NUMA topology. */
+static EFI_STATUS discover_topology(struct loader *l)
+{
+	struct acpi_access acc = { NULL, acpi_identity_map };
+	struct topology_options opt = { .numa_off = l->numa_off, .boot_apic_id = l->boot_apic_id };
+	struct numa_topology *t = &l->h->numa;
+	EFI_MEMORY_DESCRIPTOR *map;
+	UINTN nr, key, dsize;
+	UINT32 dver;
+	int n;
+
+	map = LibMemoryMap(&nr, &key, &dsize, &dver);
+	if (map == NULL) {
+		loader_printf("loader: cannot read the memory map (GetMemoryMap failed)\n");
+		return EFI_DEVICE_ERROR;
+	}
+	n = physmap_normalize(map, nr * dsize, dsize, NULL, 0, l->h->physmap,
+			      HANDOFF_PHYSMAP_MAX);
+	FreePool(map);
+	if (n < 0) {
+		loader_printf("loader: cannot normalise the memory map (%llu descriptors): error %d"
+			      " - more than %u ranges?\n", (unsigned long long)nr, n,
+			      HANDOFF_PHYSMAP_MAX);
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	l->h->nr_physmap = (uint32_t)n;
+
+	topology_discover(&acc, l->h->rsdp_pa, l->h->physmap, l->h->nr_physmap, &opt, t);
+	if (t->source == NUMA_SRC_SRAT)
+		loader_printf("loader: topology: %u nodes, %u CPUs, %u memory ranges (SRAT rev %u,"
+			      " %s)\n", t->nr_nodes, t->nr_cpus, t->nr_memblks, t->srat_revision,
+			      t->slit_source == NUMA_SLIT_TABLE ? "SLIT" : "default distances");
+	else
+		loader_printf("loader: topology: one node, %u CPUs (%s)\n", t->nr_cpus, t->reason);
+	if (t->nr_nodes == 0 || t->nr_nodes > NUMA_MAX_NODES) {
+		loader_printf("loader: topology has %u nodes - internal error in acpi/topology.c\n",
+			      t->nr_nodes);
+		return EFI_LOAD_ERROR;
+	}
+	return EFI_SUCCESS;
+}
+
+/* All steps; returns only on failure (with the message printed). */
+static EFI_STATUS loader_run(struct loader *l)
+{
+	EFI_STATUS st;
+	phys_addr_t hpa;
+	uint64_t hpages = PFN_UP(sizeof(struct handoff));
+
+	st = fs_open_folder(l);
+	if (EFI_ERROR(st))
+		return st;
+	st = loader_alloc(l, AllocateAnyPages, EfiLoaderData, hpages, &hpa, OWNER_HANDOFF);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot allocate the handoff (%llu pages): %s\n",
+			      (unsigned long long)hpages, efi_status_str(st));
+		return st;
+	}
+	l->h = (struct handoff *)(uintptr_t)hpa;
+	loader_memset(l->h, 0, hpages * PAGE_SIZE);
+	l->h->tsc_loader_start = l->tsc_start;
+
+	cmdline_setup(l);
+	st = load_kernel(l);
+	if (EFI_ERROR(st))
+		return st;
+	st = alloc_boot_pages(l);
+	if (EFI_ERROR(st))
+		return st;
+	find_rsdp(l);
+	cpu_features(l);
+	if (!l->nx) {
+		loader_printf("loader: this CPU has no NX (execute disable): %s - W^X cannot be"
+			      " enforced, refusing to boot\n", efi_status_str(EFI_UNSUPPORTED));
+		return EFI_UNSUPPORTED;
+	}
+	l->h->tsc_khz = measure_tsc_khz();
+	loader_printf("loader: boot CPU APIC id 0x%x, TSC %llu kHz, 1G pages %s\n",
+		      l->boot_apic_id, (unsigned long long)l->h->tsc_khz,
+		      l->gbpages ? "yes" : "no");
+	st = discover_topology(l);
+	if (EFI_ERROR(st))
+		return st;
+	st = pgd_build_all(l);
+	if (EFI_ERROR(st))
+		return st;
+	return exit_and_jump(l);
+}
+
+EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+
+EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	struct loader *l = &the_loader;
+	uint64_t t0 = rdtsc();
+	EFI_STATUS st;
+
+	InitializeLib(image, systab);
+	l->image = image;
+	loader_printf("loader: NUMA boot loader, handoff v%u\n", HANDOFF_VERSION);
+	l->tsc_start = t0;
+	st = loader_run(l);
+	/* Only failures before ExitBootServices come back here. */
+	loader_free_all(l);
+	if (l->dir_root)
+		uefi_call_wrapper(l->dir_root->Close, 1, l->dir_root);
+	loader_printf("loader: returning to the firmware: %s\n", efi_status_str(st));
+	uefi_call_wrapper(BS->Stall, 1, LOADER_FAIL_STALL_US);
+	return st;
+}
