@@ -36,6 +36,34 @@ static bool parse_ulong(const char *v, size_t len, unsigned long *out)
 	return true;
 }
 
+/* Hex value of v[0..len), with or without 0x: false on junk or overflow. */
+static bool parse_hex(const char *v, size_t len, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	if (len >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		i = 2;
+	if (i == len || len - i > 16)
+		return false;
+	for (; i < len; i++) {
+		char c = v[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		n = (n << 4) | d;
+	}
+	*out = n;
+	return true;
+}
+
 int cmdline_parse(const char *cmdline, struct boot_options *opt,
 		  void (*warn)(const char *word, size_t len, const char *why))
 {
@@ -73,12 +101,13 @@ int cmdline_parse(const char *cmdline, struct boot_options *opt,
 		if (word_is(k, klen, "qemu_exit") && !v) {
 			opt->qemu_exit = true;
 		} else if (word_is(k, klen, "selftest")) {
-			opt->selftest = true;
-			if (v) {
-				if (parse_ulong(v, vlen, &n) && n > 0)
-					opt->selftest_ops = n;
-				else
-					BAD("selftest=N needs a positive number of operations");
+			if (!v) {
+				opt->selftest = true;
+			} else if (parse_ulong(v, vlen, &n) && n > 0) {
+				opt->selftest = true;
+				opt->selftest_ops = n;
+			} else {
+				BAD("selftest=N needs a positive number of operations");
 			}
 		} else if (word_is(k, klen, "bench") && !v) {
 			opt->bench = true;
@@ -99,6 +128,11 @@ int cmdline_parse(const char *cmdline, struct boot_options *opt,
 					opt->fault[i] = v[i];
 				opt->fault[vlen] = '\0';
 			}
+		} else if (word_is(k, klen, "pgwalk") && v) {
+			if (parse_hex(v, vlen, &opt->pgwalk_va))
+				opt->pgwalk = true;
+			else
+				BAD("pgwalk=<va> needs a hex address");
 		} else if (word_is(k, klen, "ktext") && v) {
 			if (word_is(v, vlen, "off"))
 				opt->ktext_off = true;

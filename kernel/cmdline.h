@@ -21,6 +21,8 @@ struct boot_options {
 	bool numa_off;               /* loader option, tolerated */
 	int  loglevel;               /* -1: not given */
 	char fault[CMDLINE_FAULT_MAX];  /* fault=<kind>: "" when absent */
+	bool pgwalk;                 /* pgwalk=<va>: print va's walk in every node's copy */
+	uint64_t pgwalk_va;
 };
 
 #define SELFTEST_DEFAULT_OPS  20000UL

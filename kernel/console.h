@@ -11,6 +11,7 @@
 /* Linux's semantics: a message of level L is printed when L < loglevel. */
 #define CONSOLE_LOGLEVEL_DEFAULT  7    /* everything but KERN_DEBUG */
 #define MESSAGE_LOGLEVEL_DEFAULT  4    /* a printk without "<N>" is a warning */
+#define SINK_LOGLEVEL_DEFAULT     6    /* printk_sink without "<N>": informational */
 
 extern int console_loglevel;
 
@@ -19,7 +20,8 @@ int vprintk(const char *fmt, va_list ap);
 /* Print everything from now on (panic, exception dumps: Linux's console_verbose). */
 void console_verbose(void);
 
-/* printf_fn-compatible sink for freestanding modules (topology_print, ...). */
+/* printf_fn-compatible sink for freestanding modules (topology_print,
+ * pgtable_dump_walk, ...): their unprefixed lines are KERN_INFO. */
 void printk_sink(const char *fmt, ...) __printf(1, 2);
 
 #endif /* KERNEL_CONSOLE_H */

@@ -41,7 +41,8 @@ static int printk_level(const char **s)
 	return -1;
 }
 
-int vprintk(const char *fmt, va_list ap)
+/* vprintk with the level an unprefixed, non-continuation message gets. */
+static int vprintk_default(int default_level, const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
 	int level = printk_level(&fmt);
@@ -49,7 +50,7 @@ int vprintk(const char *fmt, va_list ap)
 	size_t len;
 
 	if (level < 0)
-		level = line_open ? line_level : MESSAGE_LOGLEVEL_DEFAULT;
+		level = line_open ? line_level : default_level;
 	else if (line_open && level < console_loglevel && line_level < console_loglevel)
 		serial_write("\n", 1);          /* a new leveled message ends the open line */
 
@@ -70,6 +71,11 @@ int vprintk(const char *fmt, va_list ap)
 	return n;
 }
 
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintk_default(MESSAGE_LOGLEVEL_DEFAULT, fmt, ap);
+}
+
 int printk(const char *fmt, ...)
 {
 	va_list ap;
@@ -86,6 +92,6 @@ void printk_sink(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
+	vprintk_default(SINK_LOGLEVEL_DEFAULT, fmt, ap);
 	va_end(ap);
 }

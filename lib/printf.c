@@ -19,6 +19,7 @@
 #define FL_ALT    (1u << 4)   /* '#' */
 #define FL_UPPER  (1u << 5)   /* %X */
 #define FL_PTR    (1u << 6)   /* %p: the 0x prefix even for zero */
+#define FL_SIGNED (1u << 7)   /* %d/%i: '+' and ' ' apply */
 
 /* Output cursor: writes while there is room (one byte kept for the NUL),
  * counts always. */
@@ -68,9 +69,9 @@ static void pf_number(struct pf_out *o, uint64_t v, bool neg, unsigned base,
 
 	if (neg)
 		sign = '-';
-	else if (flags & FL_PLUS)
+	else if ((flags & FL_SIGNED) && (flags & FL_PLUS))
 		sign = '+';
-	else if (flags & FL_SPACE)
+	else if ((flags & FL_SIGNED) && (flags & FL_SPACE))
 		sign = ' ';
 
 	if ((flags & FL_ALT) && base == 16 && (nd > 0 || (flags & FL_PTR))) {
@@ -243,7 +244,7 @@ int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap_in)
 			int64_t v = pf_arg_signed(&ap, len);
 			uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
-			pf_number(&o, mag, v < 0, 10, flags, width, prec);
+			pf_number(&o, mag, v < 0, 10, flags | FL_SIGNED, width, prec);
 			break;
 		}
 		case 'u':

@@ -1,0 +1,116 @@
+/*
+ * panic.c - stopping the machine: panic(), halt, and the isa-debug-exit
+ * door out of QEMU.
+ *
+ * panic prints Linux's "Kernel panic - not syncing: <why>", the caller's
+ * return address and a stack trace, then "---[ end Kernel panic ... ]---",
+ * and halts (or exits QEMU with QEMU_EXIT_FAILURE under `qemu_exit`).
+ * Nesting guard, as Limine's: a panic while panicking prints one short
+ * line and stops; a third level stops without printing.
+ */
+#include <stdarg.h>
+#include "types.h"
+#include "x86.h"
+#include "printk.h"
+#include "lib/printf.h"
+#include "kernel/boot.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
+#include "kernel/serial.h"
+#include "kernel/trap.h"
+
+#define PANIC_MSG_MAX    256
+#define PANIC_TRACE_MAX  16
+
+static volatile int panic_depth;
+
+void qemu_exit(uint8_t code)
+{
+	if (boot_opts.qemu_exit)
+		outb(QEMU_EXIT_PORT, code);
+	/* Only reached without qemu_exit, or without the device: caller halts. */
+}
+
+__noreturn void halt_forever(void)
+{
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+bool panic_in_progress(void)
+{
+	return panic_depth != 0;
+}
+
+static __noreturn void panic_finish(void)
+{
+	if (boot_opts.qemu_exit) {
+		printk(KERN_EMERG "panic: exiting QEMU (isa-debug-exit 0x%x, status %d)\n",
+		       QEMU_EXIT_FAILURE, (QEMU_EXIT_FAILURE << 1) | 1);
+		qemu_exit(QEMU_EXIT_FAILURE);
+		printk(KERN_EMERG "panic: isa-debug-exit did not stop QEMU\n");
+	}
+	printk(KERN_EMERG "panic: halting (interrupts off)\n");
+	halt_forever();
+}
+
+/*
+ * Common body.  Returns only for the first panic, after printing the
+ * message; nested panics stop here.
+ */
+static void panic_begin(const char *fmt, va_list ap, char *msg, size_t len)
+{
+	int depth;
+
+	cli();
+	depth = ++panic_depth;
+	if (depth > 2)
+		halt_forever();
+	kvsnprintf(msg, len, fmt, ap);
+	if (depth == 2) {
+		/* The panic path itself broke: say so in one line, stop. */
+		static const char nested[] = "\nKernel panic - nested panic: ";
+
+		serial_write(nested, sizeof(nested) - 1);
+		for (size_t i = 0; msg[i] && i < len; i++)
+			serial_write(&msg[i], 1);
+		serial_write("\n", 1);
+		qemu_exit(QEMU_EXIT_FAILURE);
+		halt_forever();
+	}
+	console_verbose();
+	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	static char msg[PANIC_MSG_MAX];
+	uint64_t caller = (uint64_t)(uintptr_t)__builtin_return_address(0);
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_begin(fmt, ap, msg, sizeof(msg));
+	va_end(ap);
+
+	printk(KERN_EMERG "panic: called from [<%016lx>] (addr2line -e kernel.elf 0x%lx)\n",
+	       caller, caller);
+	printk(KERN_EMERG "Call Trace:\n");
+	stack_trace_print((uint64_t)(uintptr_t)__builtin_frame_address(0), PANIC_TRACE_MAX);
+	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	panic_finish();
+}
+
+__noreturn void panic_from_trap(const char *fmt, ...)
+{
+	static char msg[PANIC_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_begin(fmt, ap, msg, sizeof(msg));
+	va_end(ap);
+
+	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	panic_finish();
+}

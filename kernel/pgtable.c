@@ -1,0 +1,168 @@
+/*
+ * pgtable.c (kernel) - move the boot CPU onto its node's page-table copy
+ * and check every copy before anything relies on them (issue 4).
+ *
+ *   1. APIC id (CPUID) -> node (the handoff's topology) -> that node's copy
+ *      (a memory-less node's entry already names its nearest node's copy);
+ *   2. clear the lower half (the loader's identity-mapped trampoline) in
+ *      every copy, load CR3 with our copy, flush global entries too so the
+ *      kernel text is fetched through this node's copy from now on;
+ *   3. print "pgtable: cpu ..." and one "PGD: Node ..." line per node;
+ *   4. mm/pgtable_check.c's three rules, then "pgtable: N copies verified".
+ */
+#include "types.h"
+#include "x86.h"
+#include "vmlayout.h"
+#include "handoff.h"
+#include "printk.h"
+#include "acpi/topology.h"
+#include "mm/pgtable.h"
+#include "mm/pgtable_check.h"
+#include "kernel/boot.h"
+#include "kernel/console.h"
+#include "kernel/pgtable.h"
+
+extern __typeof__(topology_node_of_apic) topology_node_of_apic __attribute__((weak));
+
+extern char __text_end[];
+
+/* Table pages are reached through the direct map; anything past what the
+ * direct map covers is reported unreachable instead of faulting. */
+static void *dm_phys_to_ptr(void *ctx, phys_addr_t pa)
+{
+	const struct handoff *h = ctx;
+
+	if (pa >= h->direct_map_end)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+static phys_addr_t no_alloc(void *ctx)
+{
+	return 0;               /* the kernel never builds tables here */
+}
+
+static struct pgtable_ops kernel_pgtable_ops(const struct handoff *h)
+{
+	return (struct pgtable_ops){
+		.ctx = (void *)h,
+		.alloc_table = no_alloc,
+		.free_table = NULL,
+		.phys_to_ptr = dm_phys_to_ptr,
+	};
+}
+
+uint32_t cpu_apic_id(void)
+{
+	struct cpuid_regs r = cpuid(0);
+
+	if (r.eax >= 0xb) {
+		struct cpuid_regs x = cpuid_count(0xb, 0);
+
+		if (x.ebx != 0)                 /* leaf 0xB implemented */
+			return x.edx;
+	}
+	return cpuid(1).ebx >> 24;
+}
+
+static uint16_t node_of_apic(const struct numa_topology *t, uint32_t apic)
+{
+	if (topology_node_of_apic)
+		return topology_node_of_apic(t, apic);
+	for (uint32_t i = 0; i < t->nr_cpus && i < NUMA_MAX_CPUS; i++) {
+		if (t->cpus[i].apic_id == apic)
+			return t->cpus[i].node;
+	}
+	return NUMA_NO_NODE;
+}
+
+/* Zero PML4 entries 0..255 (the user half) of one copy. */
+static void drop_lower_half(const struct pgtable_ops *ops, phys_addr_t root)
+{
+	uint64_t *pml4 = ops->phys_to_ptr(ops->ctx, root);
+
+	if (pml4 == NULL)
+		panic("pgtable: root 0x%lx is outside the direct map (ends 0x%lx)",
+		      root, ((const struct handoff *)ops->ctx)->direct_map_end);
+	for (int i = 0; i < PGTABLE_ENTRIES / 2; i++)
+		pml4[i] = 0;
+}
+
+void pgtable_walk(virt_addr_t va, uint32_t node)
+{
+	const struct handoff *h = boot_handoff;
+	struct pgtable_ops ops;
+
+	if (h == NULL || node >= h->nr_pgd) {
+		printk(KERN_ERR "pgtable: walk: no copy for node %u\n", node);
+		return;
+	}
+	ops = kernel_pgtable_ops(h);
+	printk(KERN_INFO "pgtable: node %u's copy:\n", node);
+	pgtable_dump_walk(&ops, h->pgd[node].root_pa, va, printk_sink);
+}
+
+void pgtable_boot(const struct handoff *h)
+{
+	struct pgtable_ops ops = kernel_pgtable_ops(h);
+	struct pgcheck_input in;
+	struct pgcheck_result res;
+	uint32_t apic = cpu_apic_id();
+	uint16_t node = node_of_apic(&h->numa, apic);
+	phys_addr_t root, loader_root = read_cr3() & PTE_ADDR_MASK;
+	uint64_t t0, cr4;
+
+	if (h->nr_pgd == 0 || h->nr_pgd > NUMA_MAX_NODES)
+		panic("pgtable: handoff has %u page-table copies", h->nr_pgd);
+	if (node == NUMA_NO_NODE || node >= h->nr_pgd) {
+		printk(KERN_WARNING "pgtable: apic 0x%x is not in the topology; using boot node %u\n",
+		       apic, h->boot_node);
+		node = h->boot_node < h->nr_pgd ? h->boot_node : 0;
+	}
+	root = h->pgd[node].root_pa;
+
+	/* The identity map lives in the boot copy only, but clear the lower
+	 * half everywhere: no copy may keep a user-half mapping. */
+	for (uint32_t n = 0; n < h->nr_pgd; n++)
+		drop_lower_half(&ops, h->pgd[n].root_pa);
+	write_cr3(root);
+	cr4 = read_cr4();
+	if (cr4 & X86_CR4_PGE) {
+		write_cr4(cr4 & ~X86_CR4_PGE);   /* flush global (kernel) entries */
+		write_cr4(cr4);
+	}
+	if (loader_root != root)
+		printk(KERN_INFO "pgtable: cpu 0 apic 0x%x node %u cr3 0x%lx (switched from 0x%lx)\n",
+		       apic, node, (uint64_t)(read_cr3() & PTE_ADDR_MASK), (uint64_t)loader_root);
+	else
+		printk(KERN_INFO "pgtable: cpu 0 apic 0x%x node %u cr3 0x%lx\n", apic, node,
+		       (uint64_t)(read_cr3() & PTE_ADDR_MASK));
+
+	for (uint32_t n = 0; n < h->nr_pgd; n++) {
+		const struct handoff_pgd *p = &h->pgd[n];
+
+		printk(KERN_INFO "PGD: Node %u at 0x%lx (node %u), %u table pages, text at 0x%lx (node %u)\n",
+		       n, p->root_pa, p->root_node, pgtable_count_tables(&ops, p->root_pa),
+		       p->text_pa, p->text_node);
+	}
+
+	in = (struct pgcheck_input){
+		.ops = &ops,
+		.numa = &h->numa,
+		.pgd = h->pgd,
+		.nr_pgd = h->nr_pgd,
+		.ktext_va = h->ktext_va,
+		.ktext_size = h->ktext_size,
+		.text_end = (virt_addr_t)(uintptr_t)__text_end,
+		.allow_lower_half = false,
+	};
+	t0 = rdtsc();
+	if (pgtable_check(&in, &res))
+		panic("pgtable: verification failed: %s", res.reason);
+	if (res.fallbacks)
+		printk(KERN_WARNING "pgtable: %u node(s) with memory use a copy on another node "
+		       "(the loader found too little memory there)\n", res.fallbacks);
+	printk(KERN_INFO "pgtable: %u copies verified, %lu mappings compared, 0 W+X "
+	       "(%lu leaves checked, %lu us)\n", res.copies, res.mappings, res.leaves,
+	       h->tsc_khz ? (rdtsc() - t0) * 1000 / h->tsc_khz : 0);
+}

@@ -1,0 +1,26 @@
+/*
+ * pgtable.h (kernel) - the boot CPU's move onto its own node's copy of the
+ * kernel page tables, and the walk helper for gdb and the boot log.
+ */
+#ifndef KERNEL_PGTABLE_H
+#define KERNEL_PGTABLE_H
+
+#include "types.h"
+#include "handoff.h"
+
+/*
+ * APIC id -> node -> switch CR3 to that node's copy, drop the loader's
+ * identity mapping from every copy, print the PGD lines, verify all copies
+ * (mm/pgtable_check.c).  Panics naming the rule on any failure.
+ */
+void pgtable_boot(const struct handoff *h);
+
+/* Print the entries va goes through at each level in node's copy (callable
+ * from gdb: `call pgtable_walk(0xffffffff80200000, 1)`). */
+void pgtable_walk(virt_addr_t va, uint32_t node);
+
+/* APIC id of the running CPU: x2APIC id (CPUID 0xB) when the CPU has the
+ * leaf, else the 8-bit initial APIC id (CPUID 1). */
+uint32_t cpu_apic_id(void);
+
+#endif /* KERNEL_PGTABLE_H */

@@ -1,0 +1,165 @@
+/*
+ * trap.c - the fatal-exception path: name the exception, dump the CPU state
+ * in Linux's oops layout, walk the frame-pointer chain, then panic.
+ *
+ * Every exception is fatal in this kernel (nothing is demand-paged, no
+ * interrupts are enabled), so the handler never returns; trap_entry.S still
+ * has a proper iretq path for when some vector learns to recover.
+ */
+#include "types.h"
+#include "x86.h"
+#include "vmlayout.h"
+#include "printk.h"
+#include "kernel/boot.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
+#include "kernel/trap.h"
+
+#define STACK_TRACE_MAX  16
+
+extern uint8_t ist_stacks[3][IST_STACK_SIZE];   /* kernel/gdt.c */
+
+static const char *const trap_names[32] = {
+	[0]  = "#DE Divide Error",
+	[1]  = "#DB Debug",
+	[2]  = "NMI Non-Maskable Interrupt",
+	[3]  = "#BP Breakpoint",
+	[4]  = "#OF Overflow",
+	[5]  = "#BR BOUND Range Exceeded",
+	[6]  = "#UD Invalid Opcode",
+	[7]  = "#NM Device Not Available",
+	[8]  = "#DF Double Fault",
+	[9]  = "Coprocessor Segment Overrun",
+	[10] = "#TS Invalid TSS",
+	[11] = "#NP Segment Not Present",
+	[12] = "#SS Stack-Segment Fault",
+	[13] = "#GP General Protection",
+	[14] = "#PF Page Fault",
+	[15] = "Reserved (15)",
+	[16] = "#MF x87 Floating-Point Error",
+	[17] = "#AC Alignment Check",
+	[18] = "#MC Machine Check",
+	[19] = "#XM SIMD Floating-Point",
+	[20] = "#VE Virtualization Exception",
+	[21] = "#CP Control Protection",
+	[22] = "Reserved (22)",
+	[23] = "Reserved (23)",
+	[24] = "Reserved (24)",
+	[25] = "Reserved (25)",
+	[26] = "Reserved (26)",
+	[27] = "Reserved (27)",
+	[28] = "#HV Hypervisor Injection",
+	[29] = "#VC VMM Communication",
+	[30] = "#SX Security",
+	[31] = "Reserved (31)",
+};
+
+const char *trap_name(uint64_t vector)
+{
+	return vector < 32 ? trap_names[vector] : "unknown vector";
+}
+
+/* True if [addr, addr + len) lies inside one stack the kernel knows. */
+static bool on_known_stack(uint64_t addr, uint64_t len)
+{
+	uint64_t lo, hi;
+
+	if (addr + len < addr)
+		return false;
+	hi = boot_stack_top;
+	lo = hi - boot_stack_size;
+	if (boot_stack_top && addr >= lo && addr + len <= hi)
+		return true;
+	for (int i = 0; i < 3; i++) {
+		lo = (uint64_t)(uintptr_t)ist_stacks[i];
+		hi = lo + IST_STACK_SIZE;
+		if (addr >= lo && addr + len <= hi)
+			return true;
+	}
+	return false;
+}
+
+void stack_trace_print(uint64_t rbp, unsigned max)
+{
+	unsigned n = 0;
+
+	while (n < max) {
+		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
+		uint64_t next, ret;
+
+		if (rbp == 0)
+			break;
+		if ((rbp & 7) || !on_known_stack(rbp, 16)) {
+			printk(KERN_EMERG " <frame pointer %016lx outside the known stacks: trace ends>\n", rbp);
+			return;
+		}
+		next = frame[0];
+		ret = frame[1];
+		if (ret == 0)
+			break;
+		printk(KERN_EMERG " [<%016lx>]%s\n", ret,
+		       ret >= KERNEL_LINK_ADDR ? "" : " (not kernel text)");
+		n++;
+		if (next != 0 && next <= rbp) {
+			printk(KERN_EMERG " <frame chain goes down the stack at %016lx: trace ends>\n", next);
+			return;
+		}
+		rbp = next;
+	}
+	if (n == max && rbp)
+		printk(KERN_EMERG " <trace cut at %u frames>\n", max);
+}
+
+/* Linux's wording for the #PF error code (arch/x86/mm/fault.c show_fault_oops). */
+static void pf_explain(uint64_t err, uint64_t cr2)
+{
+	const char *access = (err & (1u << 4)) ? "instruction fetch" :
+			     (err & (1u << 1)) ? "write access" : "read access";
+	const char *why = (err & (1u << 3)) ? "reserved bit violation" :
+			  (err & (1u << 0)) ? "permissions violation" : "not-present page";
+
+	printk(KERN_EMERG "BUG: unable to handle page fault for address: %016lx\n", cr2);
+	printk(KERN_EMERG "#PF: %s %s in %s mode\n", (err & (1u << 2)) ? "user" : "supervisor",
+	       access, (err & (1u << 2)) ? "user" : "kernel");
+	printk(KERN_EMERG "#PF: error_code(0x%04lx) - %s\n", err, why);
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	static int trap_depth;
+	uint64_t cr0 = read_cr0(), cr2 = read_cr2(), cr3 = read_cr3(), cr4 = read_cr4();
+
+	/* An exception while dumping one, or while panicking: the dump code
+	 * itself is suspect, so keep it to one line (panic's nesting guard
+	 * then stops the machine). */
+	if (trap_depth++ || panic_in_progress())
+		panic_from_trap("%s (vector %lu) at RIP %016lx, CR2 %016lx, inside the exception/panic path",
+				trap_name(f->vector), f->vector, f->rip, cr2);
+
+	console_verbose();
+	printk(KERN_EMERG "\n");
+	printk(KERN_EMERG "traps: %s (vector %lu), error code 0x%lx\n",
+	       trap_name(f->vector), f->vector, f->error_code);
+	if (f->vector == 14)
+		pf_explain(f->error_code, cr2);
+	else if (f->error_code && (f->vector == 10 || f->vector == 11 ||
+				   f->vector == 12 || f->vector == 13))
+		printk(KERN_EMERG "traps: selector index 0x%lx%s%s\n", (f->error_code >> 3) & 0x1fff,
+		       (f->error_code & 2) ? " (IDT)" : (f->error_code & 4) ? " (LDT)" : " (GDT)",
+		       (f->error_code & 1) ? " external" : "");
+	printk(KERN_EMERG "RIP: %04lx:%016lx RFLAGS: %08lx\n", f->cs, f->rip, f->rflags);
+	printk(KERN_EMERG "RSP: %04lx:%016lx\n", f->ss, f->rsp);
+	printk(KERN_EMERG "RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
+	printk(KERN_EMERG "RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
+	printk(KERN_EMERG "RBP: %016lx R08: %016lx R09: %016lx\n", f->rbp, f->r8, f->r9);
+	printk(KERN_EMERG "R10: %016lx R11: %016lx R12: %016lx\n", f->r10, f->r11, f->r12);
+	printk(KERN_EMERG "R13: %016lx R14: %016lx R15: %016lx\n", f->r13, f->r14, f->r15);
+	printk(KERN_EMERG "CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n", cr0, cr2, cr3, cr4);
+	printk(KERN_EMERG "Call Trace:\n");
+	printk(KERN_EMERG " [<%016lx>] (faulting instruction)\n", f->rip);
+	stack_trace_print(f->rbp, STACK_TRACE_MAX);
+	if (f->vector == 14)
+		panic_from_trap("Fatal exception: %s at RIP %016lx, address %016lx",
+				trap_name(f->vector), f->rip, cr2);
+	panic_from_trap("Fatal exception: %s at RIP %016lx", trap_name(f->vector), f->rip);
+}
