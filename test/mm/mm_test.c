@@ -1,0 +1,295 @@
+/*
+ * mm_test.c - mm_init (mm/mm.c) over synthetic machines: the printed lines
+ * against the map and topology, node-local metadata, sparse memmap over
+ * holes, what is reserved and what the loader gives back.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mm/mm.h"
+#include "mm/buddy.h"
+#include "mm/bootmem.h"
+#include "test_support.h"
+#include "fake_machine.h"
+
+static struct fake_machine fm;
+
+static int teardown(void **state)
+{
+	fm_destroy(&fm);
+	return 0;
+}
+
+/* Roughly what OVMF gives QEMU q35 -m 2G with two 1 GiB nodes. */
+static void machine_qemu_two_nodes(void)
+{
+	fm_init(&fm, 2);
+	fm_ram(&fm, 0x0, 0xa0000, 0);
+	fm_ram(&fm, 0x100000, 0x40000000, 0);
+	fm_ram(&fm, 0x40000000, 0x7f8ee000, 1);
+	fm_efi(&fm, EFI_ACPI_NVS, 0x800000, 0x808000);
+	fm_efi(&fm, EFI_ACPI_RECLAIM, 0x7f8ee000, 0x7f8f2000);
+	fm_efi(&fm, EFI_RUNTIME_DATA, 0x7f8f2000, 0x7fa00000);
+	fm_efi(&fm, EFI_BOOT_SERVICES_DATA, 0x3000000, 0x3800000);
+	fm_entry(&fm, 0x3e000000, 0x3e400000, PHYSMAP_LOADER, OWNER_KERNEL);
+	fm_entry(&fm, 0x3e400000, 0x3e410000, PHYSMAP_LOADER, OWNER_HANDOFF);
+	fm_entry(&fm, 0x3e410000, 0x3e416000, PHYSMAP_LOADER, OWNER_PGTABLE);
+	fm_entry(&fm, 0x7e000000, 0x7e006000, PHYSMAP_LOADER, OWNER_PGTABLE);
+	fm_entry(&fm, 0x7e006000, 0x7e106000, PHYSMAP_LOADER, OWNER_KTEXT);
+	fm_entry(&fm, 0x3e416000, 0x3e426000, PHYSMAP_LOADER, OWNER_STACK);
+	fm_entry(&fm, 0x3e426000, 0x3e427000, PHYSMAP_LOADER, OWNER_TRAMPOLINE);
+	fm_entry(&fm, 0x8000, 0x9000, PHYSMAP_LOADER, OWNER_SMP_TRAMP);
+	fm.h->kernel_pa = 0x3e000000;
+	fm.h->kernel_size = 0x400000;
+	fm.h->smp_trampoline_pa = 0x8000;
+	fm.h->rsdp_pa = 0x7f8f1014;
+	fm.h->tsc_khz = 2000000;
+	assert_int_equal(fm_finish(&fm), 0);
+}
+
+static void test_mm_init_prints_linux_lines(void **state)
+{
+	machine_qemu_two_nodes();
+	test_log_reset();
+	mm_init(fm.h);
+	assert_non_null(test_log_find(
+		"Zone ranges:\n"
+		"  DMA      [mem 0x0000000000000000-0x0000000000ffffff]\n"
+		"  DMA32    [mem 0x0000000001000000-0x000000007f8edfff]\n"
+		"  Normal   empty\n"
+		"Early memory node ranges\n"
+		"  node   0: [mem 0x0000000000000000-0x000000000009ffff]\n"
+		"  node   0: [mem 0x0000000000100000-0x00000000007fffff]\n"
+		"  node   0: [mem 0x0000000000808000-0x000000003fffffff]\n"
+		"  node   1: [mem 0x0000000040000000-0x000000007f8edfff]\n"));
+	assert_non_null(test_log_find("Fallback order for Node 0: 0 1\nFallback order for Node 1: 1 0\n"));
+	assert_non_null(test_log_find("Node 0, zone DMA: present 3992 managed "));
+	assert_non_null(test_log_find("Node 1, zone DMA32: present 260334 managed "));
+	assert_non_null(test_log_find("Node 0, zone      DMA "));
+	assert_non_null(test_log_find("mm: node 0 memmap 8388608 at 0x"));
+	assert_non_null(test_log_find("mm: node 1 memmap 8388608 at 0x"));
+	assert_non_null(test_log_find("mm: buddy online: 2 nodes, "));
+	assert_non_null(test_log_find(" pages free, memmap 16777216 bytes (32 bytes/page), init "));
+	assert_null(test_log_find("tsc_khz unknown"));
+	assert_null(test_log_find("Normal: present"));       /* empty zones are not listed */
+	assert_int_equal(test_log_count("Fallback order"), 2);
+}
+
+static void test_mm_init_memory_totals_add_up(void **state)
+{
+	unsigned long long avail, total, kern, loader, meta, other, freed;
+	uint64_t present = 0, managed = 0, free = 0;
+	const char *line;
+
+	machine_qemu_two_nodes();
+	test_log_reset();
+	mm_init(fm.h);
+	line = test_log_find("Memory: ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "Memory: %lluK/%lluK available (%lluK kernel, %lluK loader-owned, "
+				"%lluK mm metadata, %lluK other reserved; %lluK loader memory freed)",
+				&avail, &total, &kern, &loader, &meta, &other, &freed), 7);
+	for (uint32_t n = 0; n < 2; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			present += NODE_DATA(n)->node_zones[z].present_pages;
+			managed += NODE_DATA(n)->node_zones[z].managed_pages;
+			free += NODE_DATA(n)->node_zones[z].free_pages;
+		}
+	assert_int_equal(total, present * 4);
+	assert_int_equal(avail, managed * 4);
+	assert_int_equal(free, managed);
+	assert_int_equal(avail + kern + loader + meta + other, total);
+	assert_int_equal(kern, 4096);
+	/* handoff 64K + 2 x page tables 24K + ktext 1M + stack 64K + SMP trampoline */
+	assert_int_equal(loader, 64 + 24 + 24 + 1024 + 64 + 4);
+	assert_int_equal(meta, 16384 + 4 + 4 + 4);      /* memmap, 2 pgdats, section table */
+	assert_int_equal(other, 4);                     /* page 0; the RSDP is in ACPI data */
+	assert_int_equal(freed, 4);                     /* the CR3 trampoline */
+	assert_int_equal(present, (0xa0000ULL + 0x40000000 - 0x100000 - 0x8000 + 0x7f8ee000 - 0x40000000) >> 12);
+}
+
+static void test_mm_init_metadata_node_local(void **state)
+{
+	machine_qemu_two_nodes();
+	mm_init(fm.h);
+	for (uint32_t n = 0; n < 2; n++) {
+		const struct pglist_data *pg = NODE_DATA(n);
+
+		assert_int_equal(bootmem_node_of(pg->pgdat_pa), n);
+		assert_int_equal(bootmem_node_of(pg->memmap_pa), n);
+		assert_int_equal(pg->memmap_node, n);
+		assert_ptr_equal(mm_phys_to_virt(pg->pgdat_pa), pg);
+	}
+	for (uint64_t sec = 0; sec < nr_mem_sections; sec++) {
+		if (!mem_sections[sec].map)
+			continue;
+		assert_int_equal(bootmem_node_of(mm_virt_to_phys(mem_sections[sec].map)),
+				 mem_sections[sec].node);
+		assert_int_equal(bootmem_node_of(mm_virt_to_phys(mem_sections[sec].map) + SZ_1M - 1),
+				 mem_sections[sec].node);
+	}
+}
+
+static void test_mm_init_reservations_and_freed_loader_memory(void **state)
+{
+	machine_qemu_two_nodes();
+	mm_init(fm.h);
+	assert_true(phys_to_page(0)->flags & PG_reserved);
+	assert_true(phys_to_page(0x3e000000)->flags & PG_reserved);          /* kernel */
+	assert_true(phys_to_page(0x3e3ff000)->flags & PG_reserved);
+	assert_true(phys_to_page(0x7e000000)->flags & PG_reserved);          /* node 1 page tables */
+	assert_true(phys_to_page(0x7e105000)->flags & PG_reserved);          /* text copy */
+	assert_true(phys_to_page(0x8000)->flags & PG_reserved);              /* SMP trampoline */
+	assert_true(phys_to_page(0x800000)->flags & PG_reserved);            /* ACPI NVS: a hole */
+	assert_false(phys_to_page(0x3e426000)->flags & PG_reserved);         /* CR3 trampoline: freed */
+	assert_false(phys_to_page(0x3000000)->flags & PG_reserved);          /* boot services data */
+	assert_true(phys_to_page(0x7f8ee000)->flags & PG_reserved);          /* ACPI tables */
+	/* drain everything: no block may touch a reserved page */
+	for (unsigned o = 0; o < MAX_ORDER; o++) {
+		struct page *p;
+
+		while ((p = buddy_alloc(o, 0, ZONE_NORMAL)) != NULL)
+			for (uint64_t i = 0; i < (1ULL << o); i++) {
+				phys_addr_t pa = page_to_phys(p) + i * PAGE_SIZE;
+
+				assert_false(pa >= 0x3e000000 && pa < 0x3e426000);
+				assert_false(pa >= 0x7e000000 && pa < 0x7e106000);
+				assert_false(pa < 0x1000 || (pa >= 0x8000 && pa < 0x9000));
+			}
+	}
+	assert_int_equal(buddy_free_pages_total(), 0);
+}
+
+static void test_mm_init_holes_cost_no_memmap(void **state)
+{
+	fm_init(&fm, 2);
+	fm_ram(&fm, 0x100000, 0x40000000, 0);                       /* 1 GiB: 8 sections */
+	fm_ram(&fm, 0x1000000000ULL, 0x1040000000ULL, 1);           /* at 64 GiB: 8 sections */
+	assert_int_equal(fm_finish(&fm), 0);
+	test_log_reset();
+	mm_init(fm.h);
+	assert_int_equal(mm_stats.memmap_bytes, 16 * SZ_1M);
+	assert_non_null(test_log_find("mm: node 1 memmap 8388608 at 0x103f"));
+	assert_non_null(test_log_find("  Normal   [mem 0x0000000100000000-0x000000103fffffff]\n"));
+	assert_null(pfn_to_page(PFN_DOWN(0x800000000ULL)));
+	assert_non_null(test_log_find("Node 1, zone Normal: present 262144 managed "));
+}
+
+static void test_mm_init_fallback_order_ties(void **state)
+{
+	fm_init(&fm, 4);
+	for (unsigned n = 0; n < 4; n++)
+		fm_ram(&fm, (uint64_t)(n + 1) << 28, (uint64_t)(n + 2) << 28, n);
+	fm_distance(&fm, 0, 1, 21);
+	fm_distance(&fm, 0, 2, 21);
+	fm_distance(&fm, 0, 3, 17);
+	fm_distance(&fm, 1, 2, 17);
+	fm_distance(&fm, 1, 3, 30);
+	fm_distance(&fm, 2, 3, 21);
+	assert_int_equal(fm_finish(&fm), 0);
+	test_log_reset();
+	mm_init(fm.h);
+	assert_non_null(test_log_find("Fallback order for Node 0: 0 3 1 2\n"));
+	assert_non_null(test_log_find("Fallback order for Node 1: 1 2 0 3\n"));
+	assert_non_null(test_log_find("Fallback order for Node 2: 2 1 0 3\n"));
+	assert_non_null(test_log_find("Fallback order for Node 3: 3 0 2 1\n"));
+}
+
+static void test_mm_init_memoryless_boot_node(void **state)
+{
+	fm_init(&fm, 3);
+	fm_ram(&fm, 0x100000, 0x10000000, 0);
+	fm_ram(&fm, 0x10000000, 0x20000000, 2);
+	fm_distance(&fm, 1, 0, 25);
+	fm_distance(&fm, 1, 2, 15);
+	fm.h->boot_node = 1;
+	assert_int_equal(fm_finish(&fm), 0);
+	test_log_reset();
+	mm_init(fm.h);
+	assert_int_equal(buddy_default_node, 2);
+	assert_non_null(test_log_find("Fallback order for Node 1: 2 0\n"));
+	assert_non_null(test_log_find("mm: node 1 descriptor at 0x1"));
+	assert_non_null(test_log_find("bootmem: node 1 has no memory for 4096 bytes, allocated on node 2 (distance 15)"));
+	assert_non_null(test_log_find("(node 2), memory-less\n"));
+	assert_int_equal(buddy_alloc(0, NUMA_NO_NODE, ZONE_NORMAL)->node, 2);
+	assert_int_equal(buddy_alloc(0, 1, ZONE_NORMAL)->node, 2);
+}
+
+static void test_mm_init_uncovered_memory_goes_to_boot_node(void **state)
+{
+	struct numa_topology *t;
+
+	fm_init(&fm, 2);
+	fm_ram(&fm, 0x100000, 0x10000000, 0);
+	fm_ram(&fm, 0x10000000, 0x20000000, 1);
+	fm_efi(&fm, EFI_CONVENTIONAL_MEMORY, 0x20000000, 0x20100000);  /* in no memblk */
+	fm.h->boot_node = 1;
+	assert_int_equal(fm_finish(&fm), 0);
+	t = &fm.h->numa;
+	assert_int_equal(t->nr_memblks, 2);
+	test_log_reset();
+	mm_init(fm.h);
+	assert_non_null(test_log_find("mm: [mem 0x0000000020000000-0x00000000200fffff] is in no NUMA node, given to node 1"));
+	assert_non_null(test_log_find("  node   1: [mem 0x0000000010000000-0x00000000200fffff]\n"));
+}
+
+static void test_mm_init_memblock_debug_dumps_bootmem(void **state)
+{
+	machine_qemu_two_nodes();
+	strcpy(fm.h->cmdline, "loglevel=7 memblock=debug selftest");
+	test_log_reset();
+	mm_init(fm.h);
+	assert_non_null(test_log_find("bootmem: memory   [mem 0x0000000040000000-0x000000007f8edfff] node 1\n"));
+	assert_non_null(test_log_find("bootmem: reserved [mem 0x000000003e000000-0x000000003e3fffff] kernel\n"));
+	assert_non_null(test_log_find("bootmem: reserved [mem 0x0000000000008000-0x0000000000008fff] SMP trampoline\n"));
+	assert_non_null(test_log_find("] mm metadata\n"));
+	strcpy(fm.h->cmdline, "memblock=debugx");
+	test_log_reset();
+	mm_init(fm.h);
+	assert_null(test_log_find("bootmem: memory"));
+}
+
+static void test_mm_init_ram_beyond_direct_map_ignored(void **state)
+{
+	fm_init(&fm, 1);
+	fm_ram(&fm, 0x100000, 0x20000000, 0);
+	assert_int_equal(fm_finish(&fm), 0);
+	fm.h->direct_map_end = 0x10000000;
+	test_log_reset();
+	mm_init(fm.h);
+	assert_non_null(test_log_find("mm: [mem 0x0000000010000000-0x000000001fffffff] beyond the direct map"));
+	assert_non_null(test_log_find("  node   0: [mem 0x0000000000100000-0x000000000fffffff]\n"));
+}
+
+static void test_mm_init_no_ram_panics(void **state)
+{
+	fm_init(&fm, 1);
+	fm_efi(&fm, EFI_RESERVED_MEMORY, 0x0, 0x100000);
+	assert_int_equal(fm_finish(&fm), 0);
+	EXPECT_PANIC(mm_init(fm.h), "no usable RAM");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_mm_init_prints_linux_lines, teardown),
+		cmocka_unit_test_teardown(test_mm_init_memory_totals_add_up, teardown),
+		cmocka_unit_test_teardown(test_mm_init_metadata_node_local, teardown),
+		cmocka_unit_test_teardown(test_mm_init_reservations_and_freed_loader_memory, teardown),
+		cmocka_unit_test_teardown(test_mm_init_holes_cost_no_memmap, teardown),
+		cmocka_unit_test_teardown(test_mm_init_fallback_order_ties, teardown),
+		cmocka_unit_test_teardown(test_mm_init_memoryless_boot_node, teardown),
+		cmocka_unit_test_teardown(test_mm_init_uncovered_memory_goes_to_boot_node, teardown),
+		cmocka_unit_test_teardown(test_mm_init_memblock_debug_dumps_bootmem, teardown),
+		cmocka_unit_test_teardown(test_mm_init_ram_beyond_direct_map_ignored, teardown),
+		cmocka_unit_test_teardown(test_mm_init_no_ram_panics, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
