@@ -138,6 +138,7 @@ def main():
     p.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     p.add_argument("--cases", default=None, help="regex: only QEMU cases whose name matches")
     a = p.parse_args()
+    os.environ["BUILD_DIR"] = os.path.abspath(a.build)   # the QEMU cases read built files
     suites = a.only or ["unit", "tools", "fuzz", "qemu"]
     tally = Tally()
     if "unit" in suites:

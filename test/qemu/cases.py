@@ -220,9 +220,9 @@ def corrupt_kernel(work):
 
 
 def acpi_tables(*names):
-    """-acpitable arguments for tables built by test/qemu/acpi/mktables.py."""
+    """-acpitable arguments for tables built by test/qemu/mktables.py."""
     def hook(work):
-        subprocess.run(["python3", os.path.join(ROOT, "test", "qemu", "acpi", "mktables.py"), work],
+        subprocess.run(["python3", os.path.join(ROOT, "test", "qemu", "mktables.py"), work],
                        check=True)
         return {}
     args = []
@@ -249,8 +249,16 @@ CASES = [
     Case("loader-corrupt-kernel", image_hook=corrupt_kernel, exit=None, timeout=90,
          expect=[r"kernel\.elf", r"(?i)program header"], forbid=[r"^boot: done"]),
     Case("kernel-fault-pf", cmdline="qemu_exit fault=pf", exit=EXIT_FAILURE,
-         expect=[r"Page Fault", r"RIP", r"CR2", r"RAX", r"Call Trace|Stack trace",
-                 r"Kernel panic"], forbid=[r"^boot: done"]),
+         expect=[r"^traps: #PF Page Fault \(vector 14\)", r"^BUG: unable to handle page fault for address: ",
+                 r"^RIP: 0008:ffffffff8", r"^RAX: ", r"^CR0: .*CR2: ", r"^Call Trace:",
+                 r"^Kernel panic - not syncing: Fatal exception: #PF"], forbid=[r"^boot: done"]),
+    Case("kernel-fault-df", cmdline="qemu_exit fault=df", exit=EXIT_FAILURE,
+         expect=[r"#DF Double Fault \(vector 8\)", r"^RIP: ", r"^Kernel panic - not syncing: Fatal exception: #DF"],
+         forbid=[r"^boot: done"]),
+    Case("kernel-fault-nested", cmdline="qemu_exit fault=nested", exit=EXIT_FAILURE,
+         expect=[r"^Kernel panic - nested panic: "], forbid=[r"^boot: done"]),
+    Case("kernel-pgwalk", cmdline="qemu_exit pgwalk=ffffffff80200000", exit=qemu.EXIT_SUCCESS,
+         expect=[r"(?i)PML4", r"^boot: done"]),
 
     # -- topology (issue 3), each also checks page-table copies and mm
     Case("numa-none", topo=Topology(nodes=0, cpus=2, mem="2G"),
