@@ -12,28 +12,12 @@
 
 #define MAP_SLACK_DESCS  64          /* >= 32 extra descriptors */
 #define EXIT_RETRIES     8
-#define MSR_EFER         0xc0000080
-#define EFER_NXE         (1ULL << 11)
-#define CR0_WP           (1ULL << 16)
 
 extern const uint8_t loader_trampoline_start[], loader_trampoline_end[];
 typedef void (*trampoline_fn)(uint64_t handoff_pa, uint64_t cr3, uint64_t rsp,
 			      uint64_t entry) __noreturn;
 
 static struct physmap_entry keep[LOADER_MAX_ALLOCS];
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
 
 /* After ExitBootServices there is no firmware to return to. */
 static __noreturn void fatal_after_exit(const char *what, int err)
@@ -167,14 +151,9 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	h->tsc_loader_exit = rdtsc();
 	handoff_seal(h);
 
-	__asm__ volatile("cli");
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	{
-		uint64_t cr0;
-
-		__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-		__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_WP) : "memory");
-	}
+	cli();
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | X86_EFER_NXE);
+	write_cr0(read_cr0() | X86_CR0_WP);
 	((trampoline_fn)(uintptr_t)l->trampoline_pa)(
 		(uint64_t)(uintptr_t)h, l->boot_cr3,
 		ALIGN_DOWN(DIRECT_MAP_BASE + l->stack_pa + LOADER_STACK_SIZE, 16), l->img.entry);

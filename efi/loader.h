@@ -20,6 +20,7 @@
 
 #include "types.h"
 #include "handoff.h"
+#include "x86.h"
 #include "efi/elf.h"
 
 #define LOADER_MAX_ALLOCS  (16 + 2 * NUMA_MAX_NODES)
@@ -144,20 +145,6 @@ static inline void loader_memset(void *dst, uint8_t v, size_t n)
 	db = (uint8_t *)d;
 	while (n--)
 		*db++ = v;
-}
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
 }
 
 #endif /* EFI_LOADER_H */

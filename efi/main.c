@@ -209,23 +209,19 @@ static void find_rsdp(struct loader *l)
 /* Boot APIC id (x2APIC id via leaf 0xB when present), NX, 1 GiB pages. */
 static void cpu_features(struct loader *l)
 {
-	uint32_t r[4];
+	uint32_t max_leaf = cpuid(0).eax;
+	struct cpuid_regs r = cpuid(1);
 
-	cpuid(0, 0, r);
-	uint32_t max_leaf = r[0];
-
-	cpuid(1, 0, r);
-	l->boot_apic_id = r[1] >> 24;
+	l->boot_apic_id = r.ebx >> 24;
 	if (max_leaf >= 0xb) {
-		cpuid(0xb, 0, r);
-		if (r[1] != 0)
-			l->boot_apic_id = r[3];          /* x2APIC id */
+		r = cpuid_count(0xb, 0);
+		if (r.ebx != 0)
+			l->boot_apic_id = r.edx;          /* x2APIC id */
 	}
-	cpuid(0x80000000, 0, r);
-	if (r[0] >= 0x80000001) {
-		cpuid(0x80000001, 0, r);
-		l->nx = r[3] & (1u << 20);
-		l->gbpages = r[3] & (1u << 26);
+	if (cpuid(0x80000000).eax >= 0x80000001) {
+		r = cpuid(0x80000001);
+		l->nx = r.edx & (1u << 20);
+		l->gbpages = r.edx & (1u << 26);
 	}
 }
 

@@ -16,7 +16,7 @@ import time
 
 import qemu
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-2]|\r")
+ANSI = re.compile(r"\x1b\[[0-9;?=]*[A-Za-z]|\x1b[()][AB0-2]|\r")
 
 
 class Case:
