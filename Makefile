@@ -135,7 +135,7 @@ TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS     := $(patsubst tools/%.c,$(BUILD)/host/%,$(TOOL_SRCS))
 $(BUILD)/host/%: tools/%.c $(BUILD)/host/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(BUILD)/host/libcore.a $(HOST_LDFLAGS) -o $@
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $(BUILD)/host/libcore.a $(HOST_LDFLAGS) -o $@
 tools: $(TOOLS)
 
 # Unit tests mirror the source tree: test/mm/buddy_test.c tests mm/buddy.c.
@@ -145,8 +145,20 @@ UNIT_TESTS   := $(patsubst test/%.c,$(BUILD)/host/test/%,$(UNIT_SRCS))
 SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard test/support/*.c))
 $(BUILD)/host/test/%: test/%.c $(SUPPORT_OBJS) $(BUILD)/host/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itest/support $< $(SUPPORT_OBJS) $(BUILD)/host/libcore.a \
+	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d -Itest/support $< $(SUPPORT_OBJS) $(BUILD)/host/libcore.a \
 	      $(HOST_LDFLAGS) -lcmocka -o $@
+
+# ---- ACPI test tables (acpi/): test/acpi/tables/<name>.dsl is compiled by
+# iasl into $(BUILD)/host/acpi-tables/<name>.aml; the test/acpi/ unit tests
+# and test/tools/numatopo_test.sh read them (BUILD_DIR from the runner).
+ACPI_DSL := $(wildcard test/acpi/tables/*.dsl)
+ACPI_AML := $(patsubst test/acpi/tables/%.dsl,$(BUILD)/host/acpi-tables/%.aml,$(ACPI_DSL))
+$(BUILD)/host/acpi-tables/%.aml: test/acpi/tables/%.dsl | deps-build
+	@mkdir -p $(dir $@)
+	@iasl -p $(basename $@) $< > $(basename $@).log 2>&1 || { cat $(basename $@).log; exit 1; }
+acpi-tables: $(ACPI_AML)
+$(filter $(BUILD)/host/test/acpi/%,$(UNIT_TESTS)): $(ACPI_AML)
+# ---- end ACPI test tables
 
 # libFuzzer targets: test/fuzz/<name>_fuzz.c, built with clang against the
 # same core sources; corpora in test/fuzz/corpus/<name>/.
@@ -156,7 +168,7 @@ FUZZ_CFLAGS  := -g -O1 $(INCLUDES) -DHOST -Itest/support \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: test/fuzz/%.c $(HOST_CORE_SRCS) $(wildcard test/support/*.c) | deps-fuzz
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) $< $(HOST_CORE_SRCS) $(wildcard test/support/*.c) -o $@
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(HOST_CORE_SRCS) $(wildcard test/support/*.c) -o $@
 
 # ---------------------------------------------------------------- dependencies (Debian packages)
 # `make run` and `make test` install what they need on a fresh Debian 12.

@@ -22,8 +22,20 @@ struct acpi_access {
 /* topology_discover() options */
 struct topology_options {
 	bool numa_off;              /* "numa=off" on the command line */
-	uint32_t boot_apic_id;      /* flagged NUMA_CPU_BOOT in the result */
+	uint32_t boot_apic_id;      /* flagged NUMA_CPU_BOOT in the result
+				     * (TOPOLOGY_NO_BOOT_APIC: unknown) */
+	uint32_t test_inject;       /* TOPOLOGY_TEST_*: test-only corruption */
+	printf_fn warn;             /* optional: problems that do not change
+				     * the result (a broken MADT); NULL: silent */
 };
+
+#define TOPOLOGY_NO_BOOT_APIC  0xffffffffu
+
+/* test_inject: corrupt a private copy of a table before parsing it, for
+ * boot tests that QEMU cannot express (QEMU and OVMF both recompute the
+ * checksum of a table given with -acpitable).  Command line:
+ * acpi_test=srat-checksum. */
+#define TOPOLOGY_TEST_SRAT_CHECKSUM  (1u << 0)
 
 /*
  * Fill *out from the ACPI tables under rsdp_pa (0: no ACPI), checked against
@@ -33,6 +45,35 @@ struct topology_options {
 void topology_discover(const struct acpi_access *acc, phys_addr_t rsdp_pa,
 		       const struct physmap_entry *map, size_t nr_map,
 		       const struct topology_options *opt, struct numa_topology *out);
+
+/* Tables already in memory (host tool, tests, fuzzers).  Each may be
+ * NULL; *_error, when set, says why a table could not be used at all
+ * (e.g. acpi_find_table() failed on it) and becomes the reason printed. */
+struct topology_tables {
+	const void *srat;
+	size_t srat_len;
+	const void *slit;
+	size_t slit_len;
+	const void *madt;
+	size_t madt_len;
+	const char *acpi_error;     /* the ACPI root itself is unusable */
+	const char *srat_error;
+	const char *slit_error;
+	const char *madt_error;
+};
+
+/*
+ * topology_discover() minus the table lookup: validate the given tables
+ * (header, length, checksum, every entry) and build *out.  Never fails: on
+ * any rejection it fakes one node, as topology_discover() does.
+ */
+void topology_from_tables(const struct topology_tables *tabs,
+			  const struct physmap_entry *map, size_t nr_map,
+			  const struct topology_options *opt, struct numa_topology *out);
+
+/* Set the options the command line names ("numa=off",
+ * "acpi_test=srat-checksum"); other words are left alone. */
+void topology_options_from_cmdline(const char *cmdline, struct topology_options *opt);
 
 /* Print the SRAT:/ACPI: SRAT:/NUMA: lines (README "Serial report formats"),
  * exactly as the kernel prints them and build/host/numatopo reproduces. */

@@ -158,7 +158,6 @@ void cmdline_setup(struct loader *l)
 			l->cmdline_source = "none";
 		}
 	}
-	l->numa_off = options_has(cmd, "numa=off");
 	l->ktext_off = options_has(cmd, "ktext=off");
 	loader_printf("loader: command line (%s): \"%s\"\n", l->cmdline_source, cmd);
 }

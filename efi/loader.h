@@ -54,7 +54,6 @@ struct loader {
 	uint64_t ktext_start, ktext_end;    /* replicated span (VAs); 0,0 if none */
 
 	/* options the loader honours */
-	bool numa_off;
 	bool ktext_off;
 	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
 

@@ -247,7 +247,7 @@ static const void *acpi_identity_map(void *ctx, phys_addr_t pa, size_t len)
 static EFI_STATUS discover_topology(struct loader *l)
 {
 	struct acpi_access acc = { NULL, acpi_identity_map };
-	struct topology_options opt = { .numa_off = l->numa_off, .boot_apic_id = l->boot_apic_id };
+	struct topology_options opt = { .boot_apic_id = l->boot_apic_id };
 	struct numa_topology *t = &l->h->numa;
 	EFI_MEMORY_DESCRIPTOR *map;
 	UINTN nr, key, dsize;
@@ -270,6 +270,9 @@ static EFI_STATUS discover_topology(struct loader *l)
 	}
 	l->h->nr_physmap = (uint32_t)n;
 
+	/* numa=off, and the test-only acpi_test=srat-checksum (QEMU and OVMF
+	 * recompute the checksum of any table injected with -acpitable). */
+	topology_options_from_cmdline(l->h->cmdline, &opt);
 	topology_discover(&acc, l->h->rsdp_pa, l->h->physmap, l->h->nr_physmap, &opt, t);
 	if (t->source == NUMA_SRC_SRAT)
 		loader_printf("loader: topology: %u nodes, %u CPUs, %u memory ranges (SRAT rev %u,"

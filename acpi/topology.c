@@ -1,0 +1,716 @@
+/*
+ * topology.c - SRAT + SLIT + MADT -> struct numa_topology, validated the
+ * way Linux validates them (drivers/acpi/numa/srat.c, arch/x86/mm/srat.c,
+ * mm/numa_memblks.c, arch/x86/mm/numa.c), with Linux's fallback of one
+ * faked node (dummy_numa_init).  See acpi/README.md for the rules and the
+ * printed formats.
+ */
+#include "acpi/topology.h"
+#include "acpi/acpi.h"
+#include "acpi/madt.h"
+#include "acpi/slit.h"
+#include "acpi/srat.h"
+#include "lib/printf.h"
+
+#define REASON_LEN  ((size_t)sizeof(((struct numa_topology *)0)->reason))
+#define SLIT_REASON_LEN  ((size_t)sizeof(((struct numa_topology *)0)->slit_reason))
+
+/* Uncovered RAM beyond this rejects the SRAT (Linux's numa_meminfo_cover_memory). */
+#define COVER_SLACK  SZ_1M
+
+struct build {
+	struct numa_topology *t;
+	const struct topology_options *opt;
+	uint64_t ram_lo, ram_hi;    /* span of usable RAM: [ram_lo, ram_hi) */
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+/* strlcpy: copy src (NULL: "") into dst[cap], always NUL-terminated. */
+static void str_copy(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+
+	if (!cap)
+		return;
+	for (; src && src[i] && i + 1 < cap; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+/* True if s begins with prefix. */
+static bool str_starts(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+/* RAM for coverage and the faked node: usable and loader-owned memory. */
+static bool is_ram(uint32_t type)
+{
+	return type == PHYSMAP_USABLE || type == PHYSMAP_LOADER;
+}
+
+/* Node of a proximity domain, creating it (dense ids in order of first
+ * appearance, Linux's acpi_map_pxm_to_node()); NUMA_NO_NODE when full. */
+static uint16_t pxm_to_node(struct numa_topology *t, uint32_t pxm, bool create)
+{
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		if (t->node_pxm[n] == pxm)
+			return (uint16_t)n;
+	if (!create || t->nr_nodes >= NUMA_MAX_NODES)
+		return NUMA_NO_NODE;
+	t->node_pxm[t->nr_nodes] = pxm;
+	return (uint16_t)t->nr_nodes++;
+}
+
+/* The CPU with this APIC id, or NULL. */
+static struct numa_cpu *find_cpu(struct numa_topology *t, uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < t->nr_cpus; i++)
+		if (t->cpus[i].apic_id == apic_id)
+			return &t->cpus[i];
+	return NULL;
+}
+
+/* Append a CPU; NULL when NUMA_MAX_CPUS are already there. */
+static struct numa_cpu *add_cpu(struct numa_topology *t, uint32_t apic_id, uint16_t node,
+				uint32_t pxm, uint16_t flags)
+{
+	struct numa_cpu *c;
+
+	if (t->nr_cpus >= NUMA_MAX_CPUS)
+		return NULL;
+	c = &t->cpus[t->nr_cpus++];
+	c->apic_id = apic_id;
+	c->node = node;
+	c->pxm = pxm;
+	c->flags = flags;
+	return c;
+}
+
+/* ------------------------------------------------------------------ SRAT */
+
+/* Pass 1: enabled CPU entries (types 0 and 2, in table order), as Linux
+ * parses all processor affinities before any memory affinity. */
+static int srat_cpu_cb(void *ctx, const struct srat_entry *e, char *reason, size_t rlen)
+{
+	struct build *b = ctx;
+	struct numa_topology *t = b->t;
+	struct numa_cpu *c;
+	uint16_t node;
+
+	if (e->type == SRAT_TYPE_MEMORY || !e->enabled)
+		return 0;
+	if (e->type == SRAT_TYPE_X2APIC && e->apic_id == 0xffffffffu)
+		return 0;
+	node = pxm_to_node(t, e->pxm, true);
+	if (node == NUMA_NO_NODE) {
+		ksnprintf(reason, rlen, "more than %u proximity domains (PXM %u at offset 0x%x)",
+			  NUMA_MAX_NODES, e->pxm, e->offset);
+		return ACPI_EINVAL;
+	}
+	c = find_cpu(t, e->apic_id);
+	if (c) {
+		if (c->pxm != e->pxm) {
+			ksnprintf(reason, rlen, "APIC 0x%x is in PXM %u and again in PXM %u "
+				  "(offset 0x%x)", e->apic_id, c->pxm, e->pxm, e->offset);
+			return ACPI_EINVAL;
+		}
+		return 0;       /* the same CPU listed twice in one domain */
+	}
+	if (!add_cpu(t, e->apic_id, node, e->pxm,
+		     NUMA_CPU_IN_SRAT | (e->type == SRAT_TYPE_X2APIC ? NUMA_CPU_X2APIC : 0))) {
+		ksnprintf(reason, rlen, "more than %u CPUs (APIC 0x%x at offset 0x%x)",
+			  NUMA_MAX_CPUS, e->apic_id, e->offset);
+		return ACPI_EINVAL;
+	}
+	return 0;
+}
+
+/* Pass 2: enabled memory entries.  A zero-length entry describes nothing
+ * and creates no node. */
+static int srat_mem_cb(void *ctx, const struct srat_entry *e, char *reason, size_t rlen)
+{
+	struct build *b = ctx;
+	struct numa_topology *t = b->t;
+	struct numa_srat_mem *m;
+	uint16_t node;
+
+	if (e->type != SRAT_TYPE_MEMORY || !e->enabled || e->length == 0)
+		return 0;
+	node = pxm_to_node(t, e->pxm, true);
+	if (node == NUMA_NO_NODE) {
+		ksnprintf(reason, rlen, "more than %u proximity domains (PXM %u at offset 0x%x)",
+			  NUMA_MAX_NODES, e->pxm, e->offset);
+		return ACPI_EINVAL;
+	}
+	if (t->nr_srat_mem >= NUMA_MAX_SRAT_MEM) {
+		ksnprintf(reason, rlen, "more than %u memory affinity entries (offset 0x%x)",
+			  NUMA_MAX_SRAT_MEM, e->offset);
+		return ACPI_EINVAL;
+	}
+	m = &t->srat_mem[t->nr_srat_mem++];
+	m->start = e->base;
+	m->end = e->base + e->length;   /* srat_walk() checked it does not wrap */
+	m->pxm = e->pxm;
+	m->node = node;
+	m->flags = ((e->flags & SRAT_MEM_HOT_PLUGGABLE) ? NUMA_MEM_HOTPLUG : 0) |
+		   ((e->flags & SRAT_MEM_NON_VOLATILE) ? NUMA_MEM_NONVOLATILE : 0);
+	return 0;
+}
+
+/* Ranges of different nodes must not overlap (Linux: numa_cleanup_meminfo
+ * "node %d [mem] overlaps with node %d [mem]").  Returns 0 or -1 + reason. */
+static int check_overlap(struct numa_topology *t, char *reason, size_t rlen)
+{
+	for (uint32_t i = 0; i < t->nr_srat_mem; i++) {
+		const struct numa_srat_mem *a = &t->srat_mem[i];
+
+		for (uint32_t j = i + 1; j < t->nr_srat_mem; j++) {
+			const struct numa_srat_mem *c = &t->srat_mem[j];
+
+			if (a->node == c->node || a->end <= c->start || c->end <= a->start)
+				continue;
+			ksnprintf(reason, rlen, "node %u [mem 0x%08llx-0x%08llx] overlaps node %u "
+				  "[mem 0x%08llx-0x%08llx]", a->node,
+				  (unsigned long long)a->start, (unsigned long long)a->end - 1,
+				  c->node, (unsigned long long)c->start,
+				  (unsigned long long)c->end - 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* srat_mem -> memblks: hot-pluggable ranges are clipped to [0, end of RAM)
+ * as Linux clips to max_pfn (QEMU's hotplug window lies above RAM and
+ * disappears; firmware that marks boot RAM hot-pluggable keeps it), then
+ * sorted by start, and touching or overlapping ranges of one node merged. */
+static void build_memblks(struct build *b)
+{
+	struct numa_topology *t = b->t;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < t->nr_srat_mem; i++) {
+		const struct numa_srat_mem *m = &t->srat_mem[i];
+		uint64_t s = m->start, e = m->end;
+
+		if (m->flags & NUMA_MEM_HOTPLUG)
+			e = MIN(e, b->ram_hi);
+		if (s >= e)
+			continue;
+		t->memblks[n].start = s;
+		t->memblks[n].end = e;
+		t->memblks[n].node = m->node;
+		t->memblks[n].flags = m->flags;
+		n++;
+	}
+	/* Insertion sort: at most NUMA_MAX_SRAT_MEM entries. */
+	for (uint32_t i = 1; i < n; i++) {
+		struct numa_memblk key = t->memblks[i];
+		uint32_t j = i;
+
+		while (j > 0 && (t->memblks[j - 1].start > key.start ||
+				 (t->memblks[j - 1].start == key.start &&
+				  t->memblks[j - 1].end > key.end))) {
+			t->memblks[j] = t->memblks[j - 1];
+			j--;
+		}
+		t->memblks[j] = key;
+	}
+	/* Merge.  Different nodes never overlap here (check_overlap), so only
+	 * neighbours in start order can touch. */
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct numa_memblk *prev = out ? &t->memblks[out - 1] : NULL;
+		const struct numa_memblk *cur = &t->memblks[i];
+
+		if (prev && prev->node == cur->node && cur->start <= prev->end) {
+			prev->end = MAX(prev->end, cur->end);
+			prev->flags &= cur->flags;
+			continue;
+		}
+		t->memblks[out++] = *cur;
+	}
+	t->nr_memblks = out;
+}
+
+/* Bytes of usable RAM in map that no memblk covers; *total gets all of it. */
+static uint64_t uncovered_ram(const struct numa_topology *t, const struct physmap_entry *map,
+			      size_t nr_map, uint64_t *total, uint64_t *first_hole)
+{
+	uint64_t ram = 0, covered = 0;
+
+	*first_hole = UINT64_MAX;
+	for (size_t i = 0; i < nr_map; i++) {
+		uint64_t s = map[i].start, e = map[i].end, here = 0;
+
+		if (!is_ram(map[i].type) || e <= s)
+			continue;
+		ram += e - s;
+		for (uint32_t j = 0; j < t->nr_memblks; j++) {
+			uint64_t cs = MAX(s, t->memblks[j].start);
+			uint64_t ce = MIN(e, t->memblks[j].end);
+
+			if (cs < ce)
+				here += ce - cs;
+		}
+		if (here > e - s)       /* map entries overlapping each other */
+			here = e - s;
+		if (here < e - s && *first_hole == UINT64_MAX)
+			*first_hole = s;
+		covered += here;
+	}
+	*total = ram;
+	return ram - covered;
+}
+
+/* ------------------------------------------------------------------ SLIT */
+
+/* 10 on the diagonal, 20 elsewhere, and why ("" when a SLIT follows). */
+static void default_distances(struct numa_topology *t, const char *why)
+{
+	for (uint32_t i = 0; i < NUMA_MAX_NODES; i++)
+		for (uint32_t j = 0; j < NUMA_MAX_NODES; j++)
+			t->distance[i][j] = i == j ? NUMA_LOCAL_DISTANCE : NUMA_REMOTE_DISTANCE;
+	t->slit_source = NUMA_SLIT_DEFAULT;
+	str_copy(t->slit_reason, SLIT_REASON_LEN, why);
+}
+
+/* The SLIT is indexed by proximity domain: it must have a row for every
+ * node's PXM (more rows are allowed and ignored, as Linux ignores rows of
+ * domains without a node). */
+static void apply_slit(struct numa_topology *t, const struct topology_tables *tabs)
+{
+	char why[SLIT_REASON_LEN];
+	uint32_t max_pxm = 0;
+	int n;
+
+	if (!tabs->slit) {
+		default_distances(t, tabs->slit_error ? tabs->slit_error : "no SLIT");
+		return;
+	}
+	if (acpi_table_check(tabs->slit, tabs->slit_len, "SLIT", why, sizeof(why)) != ACPI_OK) {
+		default_distances(t, why);
+		return;
+	}
+	n = slit_check(tabs->slit, tabs->slit_len, why, sizeof(why));
+	if (n < 0) {
+		default_distances(t, why);
+		return;
+	}
+	for (uint32_t i = 0; i < t->nr_nodes; i++)
+		max_pxm = MAX(max_pxm, t->node_pxm[i]);
+	if (max_pxm >= (uint32_t)n) {
+		ksnprintf(why, sizeof(why), "SLIT: %d localities, but the SRAT has PXM %u", n,
+			  max_pxm);
+		default_distances(t, why);
+		return;
+	}
+	default_distances(t, "");
+	for (uint32_t i = 0; i < t->nr_nodes; i++)
+		for (uint32_t j = 0; j < t->nr_nodes; j++)
+			t->distance[i][j] = slit_distance(tabs->slit, (uint32_t)n,
+							  t->node_pxm[i], t->node_pxm[j]);
+	t->slit_source = NUMA_SLIT_TABLE;
+	t->slit_reason[0] = '\0';
+}
+
+/* ------------------------------------------------------------------ MADT */
+
+/* MADT CPUs: enabled, or online-capable (MADT revision >= 5), as Linux's
+ * acpi_is_processor_usable().  A CPU the SRAT did not place goes to
+ * node 0 (see README: Linux leaves such a CPU without a node, and later
+ * code falls back to node 0 / the first online node). */
+static int madt_cb(void *ctx, const struct madt_cpu *m, char *reason, size_t rlen)
+{
+	struct build *b = ctx;
+	struct numa_cpu *c;
+
+	if (!m->enabled && !m->online_capable)
+		return 0;
+	c = find_cpu(b->t, m->apic_id);
+	if (!c)
+		c = add_cpu(b->t, m->apic_id, 0, 0, m->x2apic ? NUMA_CPU_X2APIC : 0);
+	if (!c) {
+		ksnprintf(reason, rlen, "more than %u CPUs (APIC 0x%x at offset 0x%x)",
+			  NUMA_MAX_CPUS, m->apic_id, m->offset);
+		return ACPI_EINVAL;
+	}
+	c->flags |= NUMA_CPU_IN_MADT | (m->enabled ? 0 : NUMA_CPU_ONLINE_CAPABLE);
+	return 0;
+}
+
+/* Merge the MADT's CPUs into b->t (see madt_cb); problems go to opt->warn. */
+static void add_madt_cpus(struct build *b, const struct topology_tables *tabs)
+{
+	char why[REASON_LEN];
+	printf_fn warn = b->opt ? b->opt->warn : NULL;
+
+	if (!tabs->madt) {
+		if (tabs->madt_error && warn)
+			warn("ACPI: MADT not used: %s\n", tabs->madt_error);
+		return;
+	}
+	if (acpi_table_check(tabs->madt, tabs->madt_len, "APIC", why, sizeof(why)) != ACPI_OK ||
+	    madt_walk(tabs->madt, tabs->madt_len, madt_cb, b, why, sizeof(why)) != ACPI_OK) {
+		/* CPUs found before the bad entry stay: the MADT lists CPUs
+		 * first on every machine we know. */
+		if (warn)
+			warn("ACPI: MADT: %s\n", why);
+	}
+}
+
+/* ------------------------------------------------------------------ result */
+
+/* Linux's dummy_numa_init(): one node 0 over [fake_start, fake_end), all
+ * CPUs on it, with the reason printed first. */
+static void fake_node(struct build *b, const char *reason)
+{
+	struct numa_topology *t = b->t;
+
+	t->source = NUMA_SRC_FAKE;
+	str_copy(t->reason, REASON_LEN, reason);
+	t->nr_nodes = 1;
+	t->node_pxm[0] = 0;
+	t->nr_srat_mem = 0;
+	for (uint32_t i = 0; i < t->nr_cpus; i++)
+		t->cpus[i].node = 0;
+	t->nr_memblks = 0;
+	if (t->fake_end > t->fake_start) {
+		t->memblks[0].start = t->fake_start;
+		t->memblks[0].end = t->fake_end;
+		t->memblks[0].node = 0;
+		t->memblks[0].flags = 0;
+		t->nr_memblks = 1;
+	}
+	default_distances(t, "");
+}
+
+/* "SRAT: rejected: <why>", without a doubled "SRAT: " from the parsers. */
+static void reject(struct build *b, const char *why)
+{
+	char r[REASON_LEN];
+
+	if (str_starts(why, "SRAT: "))
+		why += 6;
+	ksnprintf(r, sizeof(r), "SRAT: rejected: %s", why);
+	fake_node(b, r);
+}
+
+/* Parse and validate the SRAT into b->t.  Returns NULL on success, else
+ * the reason (in why[]) it was rejected. */
+static const char *use_srat(struct build *b, const struct topology_tables *tabs,
+			    const struct physmap_entry *map, size_t nr_map,
+			    char *why, size_t wlen)
+{
+	struct numa_topology *t = b->t;
+	uint64_t total, hole, lost;
+
+	if (acpi_table_check(tabs->srat, tabs->srat_len, "SRAT", why, wlen) != ACPI_OK)
+		return why;
+	t->srat_revision = srat_revision(tabs->srat, tabs->srat_len);
+	if (srat_walk(tabs->srat, tabs->srat_len, srat_cpu_cb, b, why, wlen) != ACPI_OK)
+		return why;
+	if (srat_walk(tabs->srat, tabs->srat_len, srat_mem_cb, b, why, wlen) != ACPI_OK)
+		return why;
+	if (t->nr_srat_mem == 0) {
+		str_copy(why, wlen, "no enabled memory affinity entries");
+		return why;
+	}
+	if (check_overlap(t, why, wlen))
+		return why;
+	build_memblks(b);
+	lost = uncovered_ram(t, map, nr_map, &total, &hole);
+	if (lost > COVER_SLACK) {
+		ksnprintf(why, wlen, "nodes cover only %llu MiB of %llu MiB usable RAM "
+			  "(first gap in the RAM range at 0x%llx)",
+			  (unsigned long long)((total - lost) >> 20),
+			  (unsigned long long)(total >> 20), (unsigned long long)hole);
+		return why;
+	}
+	return NULL;
+}
+
+void topology_from_tables(const struct topology_tables *tabs,
+			  const struct physmap_entry *map, size_t nr_map,
+			  const struct topology_options *opt, struct numa_topology *out)
+{
+	static const struct topology_options no_opt = { .boot_apic_id = TOPOLOGY_NO_BOOT_APIC };
+	struct build b = { .t = out, .opt = opt ? opt : &no_opt, .ram_lo = UINT64_MAX };
+	char why[REASON_LEN];
+
+	__builtin_memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < nr_map; i++) {
+		if (!is_ram(map[i].type) || map[i].end <= map[i].start)
+			continue;
+		b.ram_lo = MIN(b.ram_lo, map[i].start);
+		b.ram_hi = MAX(b.ram_hi, map[i].end);
+	}
+	if (b.ram_lo == UINT64_MAX)
+		b.ram_lo = 0;
+	/* Linux fakes [0, max_pfn). */
+	out->fake_start = 0;
+	out->fake_end = b.ram_hi;
+
+	if (b.opt->numa_off) {
+		fake_node(&b, "NUMA turned off");
+	} else if (!tabs->srat) {
+		if (tabs->srat_error) {
+			reject(&b, tabs->srat_error);
+		} else if (tabs->acpi_error) {
+			ksnprintf(why, sizeof(why), "No NUMA configuration found (ACPI: %s)",
+				  tabs->acpi_error);
+			fake_node(&b, why);
+		} else {
+			fake_node(&b, "No NUMA configuration found");
+		}
+	} else {
+		const char *bad = use_srat(&b, tabs, map, nr_map, why, sizeof(why));
+
+		if (bad) {
+			reject(&b, bad);
+		} else {
+			out->source = NUMA_SRC_SRAT;
+			apply_slit(out, tabs);
+		}
+	}
+
+	add_madt_cpus(&b, tabs);
+
+	if (b.opt->boot_apic_id != TOPOLOGY_NO_BOOT_APIC) {
+		struct numa_cpu *c = find_cpu(out, b.opt->boot_apic_id);
+
+		if (!c)
+			c = add_cpu(out, b.opt->boot_apic_id, 0, 0, 0);
+		if (c)
+			c->flags |= NUMA_CPU_BOOT;
+	}
+}
+
+/* ------------------------------------------------------------------ discover */
+
+/* Test-only: a private copy of the SRAT with its checksum byte changed. */
+static uint8_t test_srat_copy[16384];
+
+struct found {
+	const void *table;
+	size_t len;
+	const char *error;
+};
+
+/* Find table sig through the RSDP: *f gets it, or f->error (table broken)
+ * or *acpi_error (root broken) point at buf with the reason. */
+static void lookup(const struct acpi_access *acc, phys_addr_t rsdp_pa, const char *sig,
+		   struct found *f, char *buf, size_t blen, const char **acpi_error)
+{
+	struct acpi_table_ref ref;
+	int ret;
+
+	f->table = NULL;
+	f->len = 0;
+	f->error = NULL;
+	ret = acpi_find_table(acc, rsdp_pa, sig, &ref, NULL, buf, blen);
+	if (ret == ACPI_OK) {
+		f->table = ref.table;
+		f->len = ref.length;
+	} else if (ret == ACPI_EINVAL) {
+		if (ref.pa)
+			f->error = buf;     /* the table is there but broken */
+		else
+			*acpi_error = buf;  /* RSDP or root table broken */
+	}
+}
+
+void topology_discover(const struct acpi_access *acc, phys_addr_t rsdp_pa,
+		       const struct physmap_entry *map, size_t nr_map,
+		       const struct topology_options *opt, struct numa_topology *out)
+{
+	struct topology_tables tabs = { 0 };
+	struct found srat, slit, madt;
+	char e_srat[REASON_LEN], e_slit[SLIT_REASON_LEN], e_madt[REASON_LEN];
+	const char *acpi_error = NULL;
+
+	if (rsdp_pa && acc && acc->map) {
+		lookup(acc, rsdp_pa, "SRAT", &srat, e_srat, sizeof(e_srat), &acpi_error);
+		lookup(acc, rsdp_pa, "SLIT", &slit, e_slit, sizeof(e_slit), &acpi_error);
+		lookup(acc, rsdp_pa, "APIC", &madt, e_madt, sizeof(e_madt), &acpi_error);
+		tabs.srat = srat.table;
+		tabs.srat_len = srat.len;
+		tabs.srat_error = srat.error;
+		tabs.slit = slit.table;
+		tabs.slit_len = slit.len;
+		tabs.slit_error = slit.error;
+		tabs.madt = madt.table;
+		tabs.madt_len = madt.len;
+		tabs.madt_error = madt.error;
+		tabs.acpi_error = acpi_error;
+	} else {
+		tabs.acpi_error = "no RSDP";
+	}
+	/* A broken SRAT is passed on with its error, so the reason printed is
+	 * the parser's; the table pointer is dropped so it is not parsed. */
+	if (tabs.srat_error)
+		tabs.srat = NULL;
+	if (tabs.slit_error)
+		tabs.slit = NULL;
+	if (tabs.madt_error)
+		tabs.madt = NULL;
+
+	if (opt && (opt->test_inject & TOPOLOGY_TEST_SRAT_CHECKSUM) && tabs.srat &&
+	    tabs.srat_len <= sizeof(test_srat_copy)) {
+		__builtin_memcpy(test_srat_copy, tabs.srat, tabs.srat_len);
+		test_srat_copy[__builtin_offsetof(struct acpi_table_header, checksum)] += 0x5a;
+		tabs.srat = test_srat_copy;
+	}
+	topology_from_tables(&tabs, map, nr_map, opt, out);
+}
+
+/* ------------------------------------------------------------------ options */
+
+void topology_options_from_cmdline(const char *cmdline, struct topology_options *opt)
+{
+	const char *p = cmdline;
+
+	while (p && *p) {
+		const char *w;
+		size_t n = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		w = p;
+		while (w[n] && w[n] != ' ' && w[n] != '\t' && w[n] != '\n' && w[n] != '\r')
+			n++;
+		if (n == sizeof("numa=off") - 1 && str_starts(w, "numa=off"))
+			opt->numa_off = true;
+		else if (n == sizeof("acpi_test=srat-checksum") - 1 &&
+			 str_starts(w, "acpi_test=srat-checksum"))
+			opt->test_inject |= TOPOLOGY_TEST_SRAT_CHECKSUM;
+		p = w + n;
+	}
+}
+
+/* ------------------------------------------------------------------ queries */
+
+uint16_t topology_node_of_apic(const struct numa_topology *t, uint32_t apic_id)
+{
+	uint32_t n = MIN(t->nr_cpus, (uint32_t)NUMA_MAX_CPUS);
+
+	for (uint32_t i = 0; i < n; i++)
+		if (t->cpus[i].apic_id == apic_id)
+			return t->cpus[i].node;
+	return NUMA_NO_NODE;
+}
+
+bool topology_node_has_memory(const struct numa_topology *t, uint16_t node)
+{
+	uint32_t n = MIN(t->nr_memblks, (uint32_t)NUMA_MAX_MEMBLKS);
+
+	for (uint32_t i = 0; i < n; i++)
+		if (t->memblks[i].node == node && t->memblks[i].end > t->memblks[i].start)
+			return true;
+	return false;
+}
+
+uint16_t topology_nearest_with_memory(const struct numa_topology *t, uint16_t node)
+{
+	uint32_t nodes = MIN(t->nr_nodes, (uint32_t)NUMA_MAX_NODES);
+	uint16_t best = NUMA_NO_NODE;
+
+	if (node >= nodes || topology_node_has_memory(t, node))
+		return node;
+	for (uint32_t n = 0; n < nodes; n++) {
+		if (!topology_node_has_memory(t, (uint16_t)n))
+			continue;
+		if (best == NUMA_NO_NODE || t->distance[node][n] < t->distance[node][best])
+			best = (uint16_t)n;
+	}
+	return best == NUMA_NO_NODE ? node : best;
+}
+
+/* ------------------------------------------------------------------ print */
+
+void topology_print(const struct numa_topology *t, printf_fn out)
+{
+	uint32_t nodes = MIN(t->nr_nodes, (uint32_t)NUMA_MAX_NODES);
+	uint32_t ncpus = MIN(t->nr_cpus, (uint32_t)NUMA_MAX_CPUS);
+	uint32_t nblks = MIN(t->nr_memblks, (uint32_t)NUMA_MAX_MEMBLKS);
+	uint32_t nmem = MIN(t->nr_srat_mem, (uint32_t)NUMA_MAX_SRAT_MEM);
+
+	if (t->source == NUMA_SRC_SRAT) {
+		for (uint32_t i = 0; i < ncpus; i++) {
+			const struct numa_cpu *c = &t->cpus[i];
+
+			if (!(c->flags & NUMA_CPU_IN_SRAT))
+				continue;
+			if (c->flags & NUMA_CPU_X2APIC)
+				out("SRAT: PXM %u -> APIC 0x%04x -> Node %u\n", c->pxm, c->apic_id,
+				    c->node);
+			else
+				out("SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", c->pxm, c->apic_id,
+				    c->node);
+		}
+		for (uint32_t i = 0; i < nmem; i++) {
+			const struct numa_srat_mem *m = &t->srat_mem[i];
+
+			out("ACPI: SRAT: Node %u PXM %u [mem 0x%08llx-0x%08llx]%s%s\n", m->node,
+			    m->pxm, (unsigned long long)m->start, (unsigned long long)m->end - 1,
+			    (m->flags & NUMA_MEM_HOTPLUG) ? " hotplug" : "",
+			    (m->flags & NUMA_MEM_NONVOLATILE) ? " non-volatile" : "");
+		}
+	} else {
+		out("%s\n", t->reason[0] ? t->reason : "No NUMA configuration found");
+		if (t->fake_end > t->fake_start)
+			out("Faking a node at [mem 0x%016llx-0x%016llx]\n",
+			    (unsigned long long)t->fake_start, (unsigned long long)t->fake_end - 1);
+		else
+			out("Faking a node at [mem empty]\n");
+	}
+
+	for (uint32_t n = 0; n < nodes; n++)
+		for (uint32_t i = 0; i < nblks; i++) {
+			const struct numa_memblk *m = &t->memblks[i];
+
+			if (m->node != n || m->end <= m->start)
+				continue;
+			out("NUMA: Node %u [mem 0x%08llx-0x%08llx]%s\n", n,
+			    (unsigned long long)m->start, (unsigned long long)m->end - 1,
+			    (m->flags & NUMA_MEM_HOTPLUG) ? " hotplug" : "");
+		}
+
+	for (uint32_t n = 0; n < nodes; n++) {
+		char line[512];
+		size_t len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u cpus:", n);
+
+		/* One line per node; long lists continue on further lines with
+		 * the same prefix, so every line stays parseable. */
+		for (uint32_t i = 0; i < ncpus; i++) {
+			if (t->cpus[i].node != n)
+				continue;
+			if (len + 12 >= sizeof(line)) {
+				out("%s\n", line);
+				len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u cpus:", n);
+			}
+			len += (size_t)ksnprintf(line + len, sizeof(line) - len, " 0x%02x",
+						 t->cpus[i].apic_id);
+		}
+		out("%s\n", line);
+	}
+
+	if (t->source == NUMA_SRC_SRAT && t->slit_source == NUMA_SLIT_DEFAULT)
+		out("NUMA: default distances (10 local, 20 remote): %s\n",
+		    t->slit_reason[0] ? t->slit_reason : "no SLIT");
+
+	for (uint32_t n = 0; n < nodes; n++) {
+		char line[64 + 4 * NUMA_MAX_NODES];
+		size_t len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u distances:", n);
+
+		for (uint32_t m = 0; m < nodes; m++)
+			len += (size_t)ksnprintf(line + len, sizeof(line) - len, " %u",
+						 t->distance[n][m]);
+		out("%s\n", line);
+	}
+}
