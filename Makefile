@@ -207,5 +207,7 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all tools run debug test fuzz bench clean deps-build deps-fuzz deps-run
+# Keep the test support objects: they are shared by every unit-test link.
+.SECONDARY: $(SUPPORT_OBJS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -380,9 +380,16 @@ void pgtable_dump_walk(const struct pgtable_ops *ops, phys_addr_t root, virt_add
 
 /* ---- the kernel address space ------------------------------------------ */
 
+/*
+ * The direct map covers RAM: usable, loader-owned, ACPI and persistent
+ * ranges.  Reserved ranges are left out: firmware reports device windows
+ * there (q35's PCIe ECAM at 0xb0000000), and a write-back mapping of them
+ * invites speculative reads; unusable ranges have failed memory tests.
+ */
 static bool dm_range(const struct physmap_entry *e, phys_addr_t *s, phys_addr_t *end)
 {
-	if (e->type == 0 || e->end <= e->start)
+	if (e->type == 0 || e->type == PHYSMAP_RESERVED || e->type == PHYSMAP_UNUSABLE ||
+	    e->end <= e->start)
 		return false;
 	*s = ALIGN_DOWN(e->start, SZ_2M);
 	*end = ALIGN_UP(e->end, SZ_2M);

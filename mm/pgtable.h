@@ -159,7 +159,8 @@ struct pgtable_seg {
  * data/bss seg at the shared original.
  */
 struct kernel_space_desc {
-	const struct physmap_entry *physmap;  /* direct map: every range, rounded out to 2 MiB */
+	const struct physmap_entry *physmap;  /* direct map: RAM ranges (not reserved or
+					       * unusable), rounded out to 2 MiB */
 	size_t nr_physmap;
 	bool gbpages;                         /* 1 GiB pages allowed (CPUID 0x80000001 EDX[26]) */
 	bool global;                          /* set PTE_G on kernel-half mappings */

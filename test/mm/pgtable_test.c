@@ -643,7 +643,7 @@ static void test_pgtable_build_kernel_unaligned_ranges_round_out(void **state)
 	static struct physmap_entry map[] = {
 		{ 0x100001000ULL, 0x100003000ULL, PHYSMAP_USABLE, 0 },
 		{ 0x1000, 0x9f000, PHYSMAP_USABLE, 0 },
-		{ 0x50000, 0x250000, PHYSMAP_RESERVED, 0 },
+		{ 0x50000, 0x250000, PHYSMAP_ACPI_NVS, 0 },
 		{ 0x300000, 0x300000, PHYSMAP_USABLE, 0 },          /* zero length */
 		{ 0xa00000, 0xa00001, PHYSMAP_ACPI_RECLAIM, 0 },
 		{ 0x0, 0x0, 0, 0 },                                 /* type 0: ignored */
@@ -774,6 +774,30 @@ static void test_pgtable_build_kernel_beyond_direct_map_max(void **state)
  * and without 1G pages: the estimate bounds the real count, every range is
  * in the direct map at DIRECT_MAP_BASE + pa, W^X/NX/U hold everywhere.
  */
+/* Reserved (device windows such as q35's PCIe ECAM) and unusable ranges are
+ * not RAM and stay out of the direct map, unless a RAM range's 2 MiB
+ * rounding reaches into them. */
+static void test_pgtable_build_kernel_skips_reserved_and_unusable(void **state)
+{
+	static struct physmap_entry map[] = {
+		{ 0x0, 0x80000000ULL, PHYSMAP_USABLE, 0 },
+		{ 0xb0000000ULL, 0xc0000000ULL, PHYSMAP_RESERVED, 0 },
+		{ 0x100000000ULL, 0x100200000ULL, PHYSMAP_UNUSABLE, 0 },
+		{ 0x140000000ULL, 0x140001000ULL, PHYSMAP_PERSISTENT, 0 },
+	};
+	struct pgtable_ops o = ops_for(0);
+	struct kernel_space_desc d = kdesc(map, ARRAY_SIZE(map), true, KERNEL_PA, 0);
+	phys_addr_t root;
+
+	assert_true(pgtable_build_kernel(&o, &d, &root) > 0);
+	assert_true(pgtable_translate(&o, root, DIRECT_MAP_BASE + 0x7ffff000ULL, NULL, NULL, NULL));
+	assert_false(pgtable_translate(&o, root, DIRECT_MAP_BASE + 0xb0000000ULL, NULL, NULL, NULL));
+	assert_false(pgtable_translate(&o, root, DIRECT_MAP_BASE + 0x100000000ULL, NULL, NULL, NULL));
+	assert_true(pgtable_translate(&o, root, DIRECT_MAP_BASE + 0x140000000ULL, NULL, NULL, NULL));
+	pgtable_destroy(&o, root);
+	assert_int_equal(pools[0].outstanding, 0);
+}
+
 static void test_pgtable_build_kernel_random_maps(void **state)
 {
 	static struct physmap_entry map[24];
@@ -804,7 +828,8 @@ static void test_pgtable_build_kernel_random_maps(void **state)
 		for (size_t i = 0; i < n; i++) {
 			phys_addr_t pa;
 
-			if (map[i].end <= map[i].start)
+			if (map[i].end <= map[i].start || map[i].type == PHYSMAP_RESERVED ||
+			    map[i].type == PHYSMAP_UNUSABLE)
 				continue;
 			assert_true(pgtable_translate(&o, root, DIRECT_MAP_BASE + map[i].start, &pa,
 						      NULL, NULL));
@@ -941,6 +966,7 @@ int main(void)
 		T(test_pgtable_build_kernel_overlapping_segs_fail_clean),
 		T(test_pgtable_build_kernel_oom_leaks_nothing),
 		T(test_pgtable_build_kernel_beyond_direct_map_max),
+		T(test_pgtable_build_kernel_skips_reserved_and_unusable),
 		T(test_pgtable_build_kernel_random_maps),
 		T(test_pgtable_build_kernel_cost_per_node),
 		T(test_pgtable_flags_str_names_bits),
