@@ -48,11 +48,14 @@ class Topology:
     """A NUMA machine description.  nodes=0 means no -numa options at all."""
 
     def __init__(self, nodes=2, cpus=4, mem="2G", node_mem=None, node_cpus=None,
-                 dist=None, remote=20, slots=0, maxmem=None):
+                 dist=None, remote=20, slots=0, maxmem=None, reserve=True):
         self.cpus = int(cpus)
         # slots/maxmem: memory hotplug; QEMU adds a hot-pluggable SRAT range.
         self.slots = slots
         self.maxmem = maxmem
+        # reserve=False: guest RAM is not reserved up front on the host, so a
+        # 64 GiB guest boots on a smaller machine (it touches little of it).
+        self.reserve = reserve
         if node_mem is not None:
             self.node_mem = [parse_size(s) for s in node_mem]
             self.nodes = len(self.node_mem)
@@ -93,7 +96,8 @@ class Topology:
         for i in range(self.nodes):
             opt = f"node,nodeid={i}"
             if self.node_mem[i]:
-                a += ["-object", f"memory-backend-ram,id=mem{i},size={fmt_size(self.node_mem[i])}"]
+                backend = f"memory-backend-ram,id=mem{i},size={fmt_size(self.node_mem[i])}"
+                a += ["-object", backend + ("" if self.reserve else ",reserve=off")]
                 opt += f",memdev=mem{i}"
             for c in self.node_cpus[i]:
                 opt += f",cpus={c}"
