@@ -192,6 +192,58 @@ def check_mm(text, case):
     return errs
 
 
+def merge(ranges):
+    out = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def check_zones(text, case):
+    """The zone and node lines agree with the memory map and the topology:
+    early node ranges are exactly the map's RAM (usable + loader-owned) and
+    lie in their node's NUMA ranges; each zone's present pages are the early
+    ranges inside the zone's bounds; buddyinfo counts add up to each zone's
+    free pages."""
+    errs = []
+    ram = merge((int(a, 16), int(b, 16) + 1) for a, b in re.findall(
+        rf"^efi: mem: \[mem {HEX}-{HEX}\] (?:usable|loader)", text, re.M))
+    early = [(int(n), int(a, 16), int(b, 16) + 1) for n, a, b in re.findall(
+        rf"^  node +(\d+): \[mem {HEX}-{HEX}\]", text, re.M)]
+    if not early:
+        return ["no 'Early memory node ranges' lines"]
+    if merge((a, b) for _, a, b in early) != ram:
+        errs.append("early node ranges differ from the memory map's usable + loader ranges")
+    numa = numa_ranges(text)
+    fake = re.search(rf"^Faking a node at \[mem {HEX}-{HEX}\]", text, re.M)
+    if fake:
+        numa = {0: [(int(fake.group(1), 16), int(fake.group(2), 16) + 1)]}
+    for n, a, b in early:
+        if not any(s <= a and b <= e for s, e in numa.get(n, [])):
+            errs.append(f"early range {a:#x}-{b - 1:#x} of node {n} is outside node {n}'s NUMA ranges")
+    bounds = {"DMA": (0, 16 << 20), "DMA32": (16 << 20, 4 << 30), "Normal": (4 << 30, 1 << 64)}
+    present = {(int(n), z): int(p) for n, z, p in re.findall(
+        r"^Node (\d+), zone\s+(\w+): present (\d+)", text, re.M)}
+    want = {}
+    for n, a, b in early:
+        for z, (lo, hi) in bounds.items():
+            pages = (min(b, hi) - max(a, lo)) // 4096
+            if pages > 0:
+                want[(n, z)] = want.get((n, z), 0) + pages
+    if present != want:
+        errs.append(f"zone present pages {present} but the early ranges give {want}")
+    free = {(int(n), z): int(f) for n, z, f in re.findall(
+        r"^Node (\d+), zone\s+(\w+): present \d+ managed \d+ free (\d+)", text, re.M)}
+    for n, z, counts in re.findall(r"^Node (\d+), zone\s+(\w+)((?: +\d+){11})\s*$", text, re.M):
+        total = sum(int(c) << order for order, c in enumerate(counts.split()))
+        if free.get((int(n), z)) != total:
+            errs.append(f"node {n} zone {z}: buddyinfo adds up to {total} pages, free says {free.get((int(n), z))}")
+    return errs
+
+
 def check_ktap(text, case):
     errs = []
     if not re.search(r"^KTAP version 1", text, re.M):
@@ -206,7 +258,7 @@ def check_ktap(text, case):
     return errs
 
 
-FULL = [check_topology, check_pgd, check_mm]
+FULL = [check_topology, check_pgd, check_mm, check_zones]
 
 # ------------------------------------------------------------------ corrupt inputs
 
@@ -263,7 +315,7 @@ CASES = [
 
     # -- topology (issue 3), each also checks page-table copies and mm
     Case("numa-none", topo=Topology(nodes=0, cpus=2, mem="2G"),
-         expect=[r"^No NUMA configuration found"], checks=[check_fake_node, check_mm]),
+         expect=[r"^No NUMA configuration found"], checks=[check_fake_node, check_mm, check_zones]),
     Case("numa-2node-slit", topo=Topology(nodes=2, cpus=2, mem="2G", dist=[[10, 21], [21, 10]]),
          checks=FULL),
     Case("numa-4node-unequal-6g",
@@ -280,7 +332,7 @@ CASES = [
     Case("numa-interleaved-cpus", topo=Topology(nodes=2, cpus=4, mem="2G", node_cpus=[[0, 2], [1, 3]]),
          checks=FULL),
     Case("numa-off", cmdline="numa=off qemu_exit", expect=[r"^NUMA turned off"],
-         checks=[check_fake_node, check_mm]),
+         checks=[check_fake_node, check_mm, check_zones]),
     # QEMU and OVMF both recompute the checksum of an -acpitable table, so the
     # loader corrupts a private copy of the SRAT it was given (acpi_test=).
     _acpi_case("acpi-srat-bad-checksum", ["srat-2node.aml"], Topology(nodes=0, cpus=2, mem="2G"),
