@@ -94,7 +94,11 @@ def run_fuzz(build, seconds, tally):
             if os.path.isdir(corpus):
                 for c in os.listdir(corpus):
                     shutil.copy(os.path.join(corpus, c), scratch)
-            art = os.path.join(scratch, "crash-")
+            # Crashing inputs outlive the scratch corpus: reproduce with
+            # `build/fuzz/<name>_fuzz build/fuzz-artifacts/<name>-crash-…`.
+            artdir = os.path.join(build, "fuzz-artifacts")
+            os.makedirs(artdir, exist_ok=True)
+            art = os.path.join(artdir, name[:-len("_fuzz")] + "-")
             cmd = [f, f"-max_total_time={seconds}", "-print_final_stats=1",
                    f"-artifact_prefix={art}", scratch]
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
@@ -103,7 +107,7 @@ def run_fuzz(build, seconds, tally):
             if p.returncode == 0:
                 tally.ok(f"fuzz/{name}", detail)
             else:
-                tally.fail(f"fuzz/{name}", f"exit {p.returncode}\n{p.stderr[-3000:]}")
+                tally.fail(f"fuzz/{name}", f"exit {p.returncode} (inputs in {artdir})\n{p.stderr[-3000:]}")
 
 
 def run_qemu(build, jobs, pattern, tally):
