@@ -21,7 +21,7 @@
 struct build {
 	struct numa_topology *t;
 	const struct topology_options *opt;
-	uint64_t ram_lo, ram_hi;    /* span of usable RAM: [ram_lo, ram_hi) */
+	uint64_t ram_hi;            /* end of usable RAM */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -440,18 +440,15 @@ void topology_from_tables(const struct topology_tables *tabs,
 			  const struct topology_options *opt, struct numa_topology *out)
 {
 	static const struct topology_options no_opt = { .boot_apic_id = TOPOLOGY_NO_BOOT_APIC };
-	struct build b = { .t = out, .opt = opt ? opt : &no_opt, .ram_lo = UINT64_MAX };
+	struct build b = { .t = out, .opt = opt ? opt : &no_opt };
 	char why[REASON_LEN];
 
 	__builtin_memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < nr_map; i++) {
 		if (!is_ram(map[i].type) || map[i].end <= map[i].start)
 			continue;
-		b.ram_lo = MIN(b.ram_lo, map[i].start);
 		b.ram_hi = MAX(b.ram_hi, map[i].end);
 	}
-	if (b.ram_lo == UINT64_MAX)
-		b.ram_lo = 0;
 	/* Linux fakes [0, max_pfn). */
 	out->fake_start = 0;
 	out->fake_end = b.ram_hi;
@@ -609,8 +606,11 @@ bool topology_node_has_memory(const struct numa_topology *t, uint16_t node)
 {
 	uint32_t n = MIN(t->nr_memblks, (uint32_t)NUMA_MAX_MEMBLKS);
 
+	/* Hot-pluggable ranges are not present RAM: the loader's per-node
+	 * allocator and the kernel's pgtable check skip them too. */
 	for (uint32_t i = 0; i < n; i++)
-		if (t->memblks[i].node == node && t->memblks[i].end > t->memblks[i].start)
+		if (t->memblks[i].node == node && t->memblks[i].end > t->memblks[i].start &&
+		    !(t->memblks[i].flags & NUMA_MEM_HOTPLUG))
 			return true;
 	return false;
 }

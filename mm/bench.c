@@ -7,6 +7,7 @@
  */
 #include "types.h"
 #include "printk.h"
+#include "lib/printf.h"
 #include "mm/mm.h"
 #include "mm/buddy.h"
 
@@ -45,6 +46,21 @@ static uint64_t bench_round_trip(unsigned int order, unsigned long rounds)
 	return mm_rdtsc() - t0;
 }
 
+/* One order's round-trip figure, or that there is none (not "0.00"). */
+static void bench_print_round_trip(unsigned int order)
+{
+	uint64_t c = bench_round_trip(order, BENCH_ROUNDS);
+	char what[48];
+
+	if (!c) {
+		printk(KERN_INFO "mm_bench: order-%u alloc+free round trip: allocation failed\n",
+		       order);
+		return;
+	}
+	ksnprintf(what, sizeof(what), "order-%u alloc+free round trip", order);
+	bench_print_ratio(what, c, BENCH_ROUNDS);
+}
+
 void mm_bench(void)
 {
 	uint64_t c;
@@ -61,10 +77,8 @@ void mm_bench(void)
 	bench_print_ratio("hand-over per page", mm_stats.cycles_handover, mm_stats.pages_present);
 	bench_print_ratio("memmap init + hand-over per page",
 			  mm_stats.cycles_memmap + mm_stats.cycles_handover, mm_stats.pages_present);
-	c = bench_round_trip(0, BENCH_ROUNDS);
-	bench_print_ratio("order-0 alloc+free round trip", c, BENCH_ROUNDS);
-	c = bench_round_trip(9, BENCH_ROUNDS);
-	bench_print_ratio("order-9 alloc+free round trip", c, BENCH_ROUNDS);
+	bench_print_round_trip(0);
+	bench_print_round_trip(9);
 	c = mm_rdtsc();
 	if (mm_selftest(1000000) == 0)
 		printk(KERN_INFO "mm_bench: stress of 1000000 ops per node passed\n");

@@ -25,6 +25,9 @@ static bool bm_done;
 void bootmem_init(uint32_t nr_nodes, const uint8_t (*distance)[NUMA_MAX_NODES],
 		  phys_addr_t limit)
 {
+	if (nr_nodes > NUMA_MAX_NODES)
+		panic("bootmem_init: %u nodes, more than NUMA_MAX_NODES (%u)", nr_nodes,
+		      NUMA_MAX_NODES);
 	bm_nr_memory = 0;
 	bm_nr_reserved = 0;
 	bm_nr_nodes = nr_nodes;
@@ -74,6 +77,10 @@ void bootmem_add_memory(phys_addr_t start, phys_addr_t end, uint32_t nid)
 	size_t pos = 0;
 
 	BM_REFUSE_IF_DONE("bootmem_add_memory");
+	if (nid >= bm_nr_nodes)
+		panic("bootmem_add_memory: node %u of [mem 0x%016llx-0x%016llx] is not below the "
+		      "%u nodes given to bootmem_init", nid, (unsigned long long)start,
+		      (unsigned long long)end - 1, bm_nr_nodes);
 	if (start >= end)
 		return;
 	while (pos < bm_nr_memory && bm_memory[pos].start < start)
@@ -208,6 +215,8 @@ phys_addr_t bootmem_alloc_node(size_t size, size_t align, uint32_t nid)
 	if (size == 0 || (al & (al - 1)))
 		panic("bootmem_alloc_node: size 0 or alignment %llu not a power of two (caller %p)",
 		      (unsigned long long)align, __builtin_return_address(0));
+	if (sz < size)          /* rounding up wrapped: larger than any memory */
+		return 0;
 	if (nid < bm_nr_nodes) {
 		pa = bm_alloc_in_node(sz, al, nid);
 		if (pa)

@@ -39,12 +39,14 @@ struct bootmem_region {
 };
 
 /* Forget everything; distances (NUMA_MAX_NODES-wide rows) pick fallback
- * nodes; allocations stay below limit (the direct map's end; 0: none). */
+ * nodes; allocations stay below limit (the direct map's end; 0: none).
+ * More than NUMA_MAX_NODES nodes panics. */
 void bootmem_init(uint32_t nr_nodes, const uint8_t (*distance)[NUMA_MAX_NODES],
 		  phys_addr_t limit);
 
 /* Add RAM of node nid; adjacent regions of the same node merge.  Overlap
- * with existing memory panics (the physmap is non-overlapping). */
+ * with existing memory, or nid not below bootmem_init's nr_nodes, panics
+ * (the physmap is non-overlapping). */
 void bootmem_add_memory(phys_addr_t start, phys_addr_t end, uint32_t nid);
 
 /* Reserve [start, end); parts already reserved keep their first owner. */
@@ -55,7 +57,8 @@ void bootmem_reserve(phys_addr_t start, phys_addr_t end, enum bootmem_kind kind,
  * Allocate size bytes (rounded up to pages) aligned to align (at least a
  * page) from node nid's memory, else from the nearest node by distance
  * (ties to the lower id), logging the fallback.  Not zeroed.  Returns the
- * physical address, or 0 if no node has room (page 0 is never handed out).
+ * physical address, or 0 if no node has room (page 0 is never handed out;
+ * a size that rounds up past 2^64 has no room anywhere).
  */
 phys_addr_t bootmem_alloc_node(size_t size, size_t align, uint32_t nid);
 

@@ -327,6 +327,12 @@ static void test_topology_from_tables_hotplug_over_ram_kept(void **state)
 	assert_int_equal(topo.memblks[1].end, 0x80000000ull);    /* clipped to RAM end */
 	assert_int_equal(topo.memblks[1].flags, NUMA_MEM_HOTPLUG);
 	assert_non_null(strstr(cap_buf, "NUMA: Node 1 [mem 0x40000000-0x7fffffff] hotplug\n"));
+	/* Not present RAM for placement: the loader's claims (efi/pgd.c) and
+	 * the kernel's pgtable check skip hotplug ranges, so the node must
+	 * count as memory-less and share node 0's copy. */
+	assert_true(topology_node_has_memory(&topo, 0));
+	assert_false(topology_node_has_memory(&topo, 1));
+	assert_int_equal(topology_nearest_with_memory(&topo, 1), 0);
 }
 
 static void test_topology_from_tables_same_node_ranges_merge(void **state)

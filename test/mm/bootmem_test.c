@@ -188,6 +188,29 @@ static void test_bootmem_alloc_node_never_page_zero(void **state)
 	assert_int_equal(bootmem_alloc_node(0x1000, 0, 0), 0);
 }
 
+/* A size near 2^64 must not wrap to a zero-page request that "succeeds"
+ * without reserving anything. */
+static void test_bootmem_alloc_node_huge_size_no_room(void **state)
+{
+	dist_default(1);
+	bootmem_init(1, dist, 0);
+	bootmem_add_memory(0x100000, 0x1000000, 0);
+	assert_int_equal(bootmem_alloc_node(SIZE_MAX - 100, 0, 0), 0);
+	assert_int_equal(bootmem_alloc_node(SIZE_MAX & ~(size_t)0xfff, 0, 0), 0);
+	assert_int_equal(bootmem_reserved_bytes(BOOTMEM_MM), 0);
+	assert_int_equal(bootmem_alloc_node(0x1000, 0, 0), 0xfff000);
+}
+
+static void test_bootmem_node_limits_enforced(void **state)
+{
+	dist_default(2);
+	EXPECT_PANIC(bootmem_init(NUMA_MAX_NODES + 1, dist, 0), "more than NUMA_MAX_NODES");
+	bootmem_init(2, dist, 0);
+	EXPECT_PANIC(bootmem_add_memory(0x100000, 0x200000, 2), "node 2 of [mem");
+	bootmem_add_memory(0x100000, 0x200000, 1);
+	assert_int_equal(bootmem_node_of(0x100000), 1);
+}
+
 static void test_bootmem_many_nodes(void **state)
 {
 	struct franges f = { 0 };
@@ -270,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_bootmem_alloc_node_respects_limit),
 		cmocka_unit_test(test_bootmem_alloc_node_fallback_nearest),
 		cmocka_unit_test(test_bootmem_alloc_node_never_page_zero),
+		cmocka_unit_test(test_bootmem_alloc_node_huge_size_no_room),
+		cmocka_unit_test(test_bootmem_node_limits_enforced),
 		cmocka_unit_test(test_bootmem_many_nodes),
 		cmocka_unit_test(test_bootmem_refuses_after_handover),
 		cmocka_unit_test(test_bootmem_dump_lists_regions),
