@@ -59,7 +59,7 @@ _Static_assert(__builtin_offsetof(struct elf64_phdr, p_filesz) == 32, "p_filesz 
 #define ELF_PF_R         (1u << 2)
 
 #define ELF_MAX_PHDRS    64           /* more program headers than this: not our kernel */
-#define ELF_MAX_SEGS     16           /* PT_LOAD segments kept */
+#define ELF_MAX_SEGS     8            /* PT_LOAD segments kept (each gets a pgtable_seg) */
 #define ELF_MAX_IMAGE    (256ULL << 20) /* loaded span, bss included */
 #define ELF_VA_MIN       0xffffffff80000000ULL  /* top 2 GiB (-mcmodel=kernel) */
 
@@ -98,7 +98,8 @@ const char *elf_validate(const void *buf, size_t len, struct elf_image *img);
  * The span to replicate per node: from the first to the end of the last
  * non-writable segment, rounded to pages.  Returns NULL with [*start, *end)
  * set, or a reason when there is none or a writable segment lies inside it
- * (then replication is impossible and the loader maps the original).
+ * (the loader then refuses the kernel: the kernel's W^X check takes text
+ * and rodata as one span, replicated or not).
  */
 const char *elf_ktext_span(const struct elf_image *img, uint64_t *start, uint64_t *end);
 

@@ -96,8 +96,8 @@ static void ascii_path(const CHAR16 *w, char *out, size_t cap)
 	out[n] = 0;
 }
 
-/* Read and validate kernel.elf, load its segments into one block (bss
- * zeroed), free the file, find the span to replicate per node. */
+/* Read and validate kernel.elf (and find the text+rodata span to replicate
+ * per node), load its segments into one block (bss zeroed), free the file. */
 static EFI_STATUS load_kernel(struct loader *l)
 {
 	const char *why;
@@ -117,6 +117,14 @@ static EFI_STATUS load_kernel(struct loader *l)
 		loader_printf("loader: kernel.elf is not a valid kernel: %s: %s - rebuild it (make)"
 			      " and copy build/esp/EFI/BOOT/kernel.elf into %s\n", why,
 			      efi_status_str(EFI_LOAD_ERROR), dir);
+		return EFI_LOAD_ERROR;
+	}
+	/* The kernel's W^X check (mm/pgtable_check.c) needs text and rodata as
+	 * one span even with ktext=off: without it the kernel could only panic. */
+	why = elf_ktext_span(&l->img, &l->ktext_start, &l->ktext_end);
+	if (why) {
+		loader_printf("loader: kernel.elf is not a valid kernel: %s: %s - text and rodata must"
+			      " be contiguous (kernel/kernel.ld)\n", why, efi_status_str(EFI_LOAD_ERROR));
 		return EFI_LOAD_ERROR;
 	}
 
@@ -141,13 +149,6 @@ static EFI_STATUS load_kernel(struct loader *l)
 		      (unsigned long long)l->img.va_start, (unsigned long long)l->img.entry);
 	loader_free(l, (phys_addr_t)(uintptr_t)l->file);
 	l->file = NULL;
-
-	why = elf_ktext_span(&l->img, &l->ktext_start, &l->ktext_end);
-	if (why) {
-		loader_printf("loader: no text replication: %s\n", why);
-		l->ktext_start = l->ktext_end = 0;
-		l->ktext_off = true;
-	}
 	return EFI_SUCCESS;
 }
 
@@ -193,7 +194,7 @@ static void find_rsdp(struct loader *l)
 		for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
 			EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
 
-			if (CompareGuid(&t->VendorGuid, want[w]) != 0)
+			if (CompareGuid(&t->VendorGuid, want[w]) != 0 || t->VendorTable == NULL)
 				continue;
 			l->h->rsdp_pa = (uint64_t)(uintptr_t)t->VendorTable;
 			l->h->rsdp_revision = ((const uint8_t *)t->VendorTable)[15];
@@ -320,6 +321,14 @@ static EFI_STATUS loader_run(struct loader *l)
 	if (!l->nx) {
 		loader_printf("loader: this CPU has no NX (execute disable): %s - W^X cannot be"
 			      " enforced, refusing to boot\n", efi_status_str(EFI_UNSUPPORTED));
+		return EFI_UNSUPPORTED;
+	}
+	/* LA57 cannot be cleared while paging is on: our 4-level root in CR3
+	 * would be walked as a PML5 and the jump would triple-fault. */
+	if (read_cr4() & X86_CR4_LA57) {
+		loader_printf("loader: the firmware runs with 5-level paging (CR4.LA57): %s - the"
+			      " kernel's page tables are 4-level; turn 5-level paging off in the"
+			      " firmware setup\n", efi_status_str(EFI_UNSUPPORTED));
 		return EFI_UNSUPPORTED;
 	}
 	l->h->tsc_khz = measure_tsc_khz();

@@ -17,6 +17,7 @@
 #include "vmlayout.h"
 
 _Static_assert(NUMA_MAX_NODES <= 64, "node sets are 64-bit masks here");
+_Static_assert(ELF_MAX_SEGS <= PGTABLE_MAX_SEGS, "every validated segment gets mapped");
 
 /* TSC cycles per phase, summed over all copies (for the summary line). */
 static uint64_t tsc_claim, tsc_copy, tsc_build;
@@ -75,8 +76,8 @@ static phys_addr_t find_in_node(const struct numa_topology *t, uint16_t n, uint6
 		const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const uint8_t *)fw_map + i * fw_dsize);
 		phys_addr_t s = d->PhysicalStart, e = s + d->NumberOfPages * PAGE_SIZE;
 
-		if (d->Type != EfiConventionalMemory)
-			continue;
+		if (d->Type != EfiConventionalMemory || d->NumberOfPages > (~s >> PAGE_SHIFT))
+			continue;               /* not free, or runs past 2^64 */
 		for (uint32_t m = 0; m < t->nr_memblks; m++) {
 			const struct numa_memblk *mb = &t->memblks[m];
 			phys_addr_t a = ALIGN_UP(MAX(MAX(s, mb->start), SZ_1M), PAGE_SIZE);

@@ -143,6 +143,10 @@ int cmdline_parse(const char *cmdline, struct boot_options *opt,
 				opt->numa_off = true;
 			else if (!word_is(v, vlen, "on"))
 				BAD("numa= takes on or off");
+		} else if (word_is(k, klen, "acpi_test") && v) {
+			/* test only: the loader acted on it (acpi/topology.c) */
+			if (!word_is(v, vlen, "srat-checksum"))
+				BAD("acpi_test= takes srat-checksum");
 		} else {
 			BAD("unknown option, ignored");
 		}

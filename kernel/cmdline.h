@@ -2,8 +2,9 @@
  * cmdline.h - the kernel's command-line options (handoff->cmdline).
  *
  * Words separated by spaces; `key` or `key=value`.  The loader acts on
- * `ktext=off` and `numa=off` before the kernel runs; the kernel accepts
- * them so they are not reported as unknown.
+ * `ktext=off`, `numa=off` and the test-only `acpi_test=srat-checksum`
+ * before the kernel runs; the kernel accepts them so they are not reported
+ * as unknown.
  */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

@@ -22,8 +22,6 @@
 #include "kernel/console.h"
 #include "kernel/pgtable.h"
 
-extern __typeof__(topology_node_of_apic) topology_node_of_apic __attribute__((weak));
-
 extern char __text_end[];
 
 /* Table pages are reached through the direct map; anything past what the
@@ -65,17 +63,6 @@ uint32_t cpu_apic_id(void)
 	return cpuid(1).ebx >> 24;
 }
 
-static uint16_t node_of_apic(const struct numa_topology *t, uint32_t apic)
-{
-	if (topology_node_of_apic)
-		return topology_node_of_apic(t, apic);
-	for (uint32_t i = 0; i < t->nr_cpus && i < NUMA_MAX_CPUS; i++) {
-		if (t->cpus[i].apic_id == apic)
-			return t->cpus[i].node;
-	}
-	return NUMA_NO_NODE;
-}
-
 /* Zero PML4 entries 0..255 (the user half) of one copy. */
 static void drop_lower_half(const struct pgtable_ops *ops, phys_addr_t root)
 {
@@ -108,7 +95,7 @@ void pgtable_boot(const struct handoff *h)
 	struct pgcheck_input in;
 	struct pgcheck_result res;
 	uint32_t apic = cpu_apic_id();
-	uint16_t node = node_of_apic(&h->numa, apic);
+	uint16_t node = topology_node_of_apic(&h->numa, apic);
 	phys_addr_t root, loader_root = read_cr3() & PTE_ADDR_MASK;
 	uint64_t t0, cr4;
 

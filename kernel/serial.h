@@ -8,7 +8,7 @@
 
 #define SERIAL_COM1  0x3f8
 
-/* Program the UART.  Safe to call again (panic does, in case it never ran). */
+/* Program the UART (kmain does it first, before anything can print). */
 void serial_init(void);
 
 /* Write n bytes; "\n" goes out as "\r\n".  Never blocks forever: a UART that

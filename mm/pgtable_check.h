@@ -45,7 +45,8 @@ struct pgcheck_input {
 	uint64_t ktext_size;
 	virt_addr_t text_end;                /* [ktext_va, text_end) is text (may run), */
 	                                     /* [text_end, ktext end) rodata (NX)        */
-	bool allow_lower_half;               /* true before the identity map is dropped */
+	bool allow_lower_half;               /* true before the identity map is dropped: */
+	                                     /* lower-half leaves are then not compared  */
 };
 
 struct pgcheck_result {

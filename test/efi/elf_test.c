@@ -259,7 +259,7 @@ static void test_elf_ktext_span_writable_inside(void **state)
 	ph(1)->p_vaddr = KVA + 0x9000;
 	assert_null(elf_validate(file, sizeof(file), &img));
 	assert_non_null(elf_ktext_span(&img, &s, &e));
-	/* no read-only segment at all */
+	/* one RX segment and no other: RX is read-only, so it is the span */
 	setup(state);
 	ph(0)->p_type = ph(1)->p_type = 0;
 	ph(2)->p_flags = ELF_PF_R | ELF_PF_X;
@@ -269,6 +269,23 @@ static void test_elf_ktext_span_writable_inside(void **state)
 	ph(2)->p_flags = ELF_PF_W;
 	eh()->e_entry = KVA + 0x3000;
 	assert_non_null(elf_validate(file, sizeof(file), &img));   /* no X for the entry */
+}
+
+/* Only writable segments (elf_validate never passes such an image: the
+ * entry needs an executable, so non-writable, segment): no span, and the
+ * outputs are left alone. */
+static void test_elf_ktext_span_none_read_only(void **state)
+{
+	struct elf_image img = { .nr_segs = 1 };
+	uint64_t s = 1, e = 2;
+	const char *why;
+
+	img.segs[0] = (struct elf_seg){ KVA, 0, 0, PAGE_SIZE, ELF_PF_R | ELF_PF_W };
+	why = elf_ktext_span(&img, &s, &e);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "no read-only segment"));
+	assert_int_equal(s, 1);
+	assert_int_equal(e, 2);
 }
 
 /* Every single-byte corruption of the headers: never a crash, and an
@@ -330,6 +347,7 @@ int main(void)
 		T(test_elf_validate_too_many_load_segments),
 		T(test_elf_validate_zero_memsz_ignored),
 		T(test_elf_ktext_span_writable_inside),
+		T(test_elf_ktext_span_none_read_only),
 		T(test_elf_validate_byte_flips_keep_invariants),
 	};
 

@@ -100,6 +100,17 @@ static void test_cmdline_parse_bad_values(void **state)
 	assert_string_equal(o.fault, "");
 	assert_int_equal(parse("ktext=maybe", &o), 1);
 	assert_non_null(strstr(warned, "ktext=maybe"));
+	assert_int_equal(parse("acpi_test=srat acpi_test", &o), 2);
+}
+
+/* Options only the loader acts on are accepted, not reported as unknown. */
+static void test_cmdline_parse_loader_options(void **state)
+{
+	struct boot_options o;
+
+	assert_int_equal(parse("acpi_test=srat-checksum numa=off ktext=off qemu_exit", &o), 0);
+	assert_string_equal(warned, "");
+	assert_true(o.qemu_exit);
 }
 
 static void test_cmdline_parse_unknown_words(void **state)
@@ -132,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_parse_values),
 		cmocka_unit_test(test_cmdline_parse_pgwalk),
 		cmocka_unit_test(test_cmdline_parse_bad_values),
+		cmocka_unit_test(test_cmdline_parse_loader_options),
 		cmocka_unit_test(test_cmdline_parse_unknown_words),
 		cmocka_unit_test(test_cmdline_parse_whitespace_and_null_warn),
 	};

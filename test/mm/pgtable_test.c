@@ -769,11 +769,6 @@ static void test_pgtable_build_kernel_beyond_direct_map_max(void **state)
 	assert_int_equal(pools[0].outstanding, 0);
 }
 
-/*
- * Random physmaps (unsorted, overlapping, unaligned, some above 4 GiB) with
- * and without 1G pages: the estimate bounds the real count, every range is
- * in the direct map at DIRECT_MAP_BASE + pa, W^X/NX/U hold everywhere.
- */
 /* Reserved (device windows such as q35's PCIe ECAM) and unusable ranges are
  * not RAM and stay out of the direct map, unless a RAM range's 2 MiB
  * rounding reaches into them. */
@@ -798,6 +793,11 @@ static void test_pgtable_build_kernel_skips_reserved_and_unusable(void **state)
 	assert_int_equal(pools[0].outstanding, 0);
 }
 
+/*
+ * Random physmaps (unsorted, overlapping, unaligned, some above 4 GiB) with
+ * and without 1G pages: the estimate bounds the real count, every RAM range is
+ * in the direct map at DIRECT_MAP_BASE + pa, W^X/NX/U hold everywhere.
+ */
 static void test_pgtable_build_kernel_random_maps(void **state)
 {
 	static struct physmap_entry map[24];
