@@ -13,9 +13,6 @@
  *   mm_init              bootmem -> nodes, zones, buddy (mm/)
  *   selftest, bench      on request
  *   "boot: done"         then exit QEMU (qemu_exit) or halt
- *
- * Parts other modules provide are linked weakly: a missing part is named in
- * a KERN_WARNING line, never skipped silently.
  */
 #include "types.h"
 #include "x86.h"
@@ -36,26 +33,12 @@
 #define KERNEL_NAME     "numaboot"
 #define KERNEL_VERSION  "0.1"
 
-/* Provided by other parts of the tree; weak so the kernel links (and says
- * what is missing) while they are being written. */
-extern __typeof__(topology_print) topology_print __attribute__((weak));
-extern __typeof__(mm_init) mm_init __attribute__((weak));
-extern __typeof__(mm_selftest) mm_selftest __attribute__((weak));
-extern __typeof__(mm_bench) mm_bench __attribute__((weak));
-extern __typeof__(physmap_type_name) physmap_type_name __attribute__((weak));
-extern __typeof__(physmap_owner_name) physmap_owner_name __attribute__((weak));
-
 struct boot_options boot_opts;
 const struct handoff *boot_handoff;
 uint64_t boot_stack_top;                 /* written by entry.S */
 uint64_t boot_stack_size = BOOT_STACK_SIZE_DEFAULT;
 
 extern char __text_start[], __kernel_end[];
-
-static void missing(const char *fn, const char *part)
-{
-	printk(KERN_WARNING "boot: %s() is not linked (%s missing): step skipped\n", fn, part);
-}
 
 static bool cmdline_terminated(const char *s, size_t cap)
 {
@@ -111,16 +94,6 @@ static void cpu_print(void)
 	printk(KERN_INFO "CPU: %s\n", *s ? s : "(no brand string)");
 }
 
-static const char *type_name(uint32_t type)
-{
-	static char buf[16];
-
-	if (physmap_type_name)
-		return physmap_type_name(type);
-	ksnprintf(buf, sizeof(buf), "type %u", type);
-	return buf;
-}
-
 /*
  * The memory map as the loader normalised it, one line per entry in the
  * layout of Linux's e820 print, then totals per type.  The contract says
@@ -148,19 +121,19 @@ static void physmap_print(const struct handoff *h)
 		prev_end = e->end;
 		bytes[e->type] += e->end - e->start;
 
-		if (e->type == PHYSMAP_LOADER && physmap_owner_name)
+		if (e->type == PHYSMAP_LOADER)
 			printk(KERN_INFO "efi: mem: [mem 0x%016lx-0x%016lx] %s (%s)\n", e->start,
-			       e->end - 1, type_name(e->type), physmap_owner_name(e->owner));
+			       e->end - 1, physmap_type_name(e->type), physmap_owner_name(e->owner));
 		else
 			printk(KERN_INFO "efi: mem: [mem 0x%016lx-0x%016lx] %s\n", e->start, e->end - 1,
-			       type_name(e->type));
+			       physmap_type_name(e->type));
 	}
 
 	for (uint32_t t = PHYSMAP_USABLE; t <= PHYSMAP_LOADER; t++) {
 		if (!bytes[t] && t != PHYSMAP_USABLE)
 			continue;
 		pos += ksnprintf(totals + pos, pos < sizeof(totals) ? sizeof(totals) - pos : 0,
-				 "%s%s %luK (%lu MiB)", pos ? ", " : "", type_name(t),
+				 "%s%s %luK (%lu MiB)", pos ? ", " : "", physmap_type_name(t),
 				 bytes[t] >> 10, bytes[t] >> 20);
 	}
 	printk(KERN_INFO "efi: %s\n", totals);
@@ -260,32 +233,17 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 			pgtable_walk(boot_opts.pgwalk_va, n);
 	}
 
-	if (topology_print)
-		topology_print(&h->numa, printk_sink);
-	else
-		missing("topology_print", "acpi/topology.c");
-
-	if (mm_init)
-		mm_init(h);
-	else
-		missing("mm_init", "mm/");
+	topology_print(&h->numa, printk_sink);
+	mm_init(h);
 
 	if (boot_opts.selftest) {
-		if (mm_selftest) {
-			int failed = mm_selftest(boot_opts.selftest_ops);
+		int failed = mm_selftest(boot_opts.selftest_ops);
 
-			if (failed)
-				panic("selftest: %d KTAP test point(s) not ok", failed);
-		} else {
-			missing("mm_selftest", "mm/");
-		}
+		if (failed)
+			panic("selftest: %d KTAP test point(s) not ok", failed);
 	}
-	if (boot_opts.bench) {
-		if (mm_bench)
-			mm_bench();
-		else
-			missing("mm_bench", "mm/");
-	}
+	if (boot_opts.bench)
+		mm_bench();
 
 	if (h->tsc_khz)
 		printk(KERN_INFO "boot: loader %lu us (page-table copies %lu us), kernel %lu us, TSC %lu kHz\n",
