@@ -93,6 +93,19 @@ static struct numa_cpu *add_cpu(struct numa_topology *t, uint32_t apic_id, uint1
 
 /* ------------------------------------------------------------------ SRAT */
 
+/* The node of an SRAT entry's proximity domain, given a new id on first
+ * sight; NUMA_NO_NODE with the reason set when there are too many domains. */
+static uint16_t srat_entry_node(struct numa_topology *t, const struct srat_entry *e,
+				char *reason, size_t rlen)
+{
+	uint16_t node = pxm_to_node(t, e->pxm, true);
+
+	if (node == NUMA_NO_NODE)
+		ksnprintf(reason, rlen, "more than %u proximity domains (PXM %u at offset 0x%x)",
+			  NUMA_MAX_NODES, e->pxm, e->offset);
+	return node;
+}
+
 /* Pass 1: enabled CPU entries (types 0 and 2, in table order), as Linux
  * parses all processor affinities before any memory affinity. */
 static int srat_cpu_cb(void *ctx, const struct srat_entry *e, char *reason, size_t rlen)
@@ -106,12 +119,9 @@ static int srat_cpu_cb(void *ctx, const struct srat_entry *e, char *reason, size
 		return 0;
 	if (e->type == SRAT_TYPE_X2APIC && e->apic_id == 0xffffffffu)
 		return 0;
-	node = pxm_to_node(t, e->pxm, true);
-	if (node == NUMA_NO_NODE) {
-		ksnprintf(reason, rlen, "more than %u proximity domains (PXM %u at offset 0x%x)",
-			  NUMA_MAX_NODES, e->pxm, e->offset);
+	node = srat_entry_node(t, e, reason, rlen);
+	if (node == NUMA_NO_NODE)
 		return ACPI_EINVAL;
-	}
 	c = find_cpu(t, e->apic_id);
 	if (c) {
 		if (c->pxm != e->pxm) {
@@ -141,12 +151,9 @@ static int srat_mem_cb(void *ctx, const struct srat_entry *e, char *reason, size
 
 	if (e->type != SRAT_TYPE_MEMORY || !e->enabled || e->length == 0)
 		return 0;
-	node = pxm_to_node(t, e->pxm, true);
-	if (node == NUMA_NO_NODE) {
-		ksnprintf(reason, rlen, "more than %u proximity domains (PXM %u at offset 0x%x)",
-			  NUMA_MAX_NODES, e->pxm, e->offset);
+	node = srat_entry_node(t, e, reason, rlen);
+	if (node == NUMA_NO_NODE)
 		return ACPI_EINVAL;
-	}
 	if (t->nr_srat_mem >= NUMA_MAX_SRAT_MEM) {
 		ksnprintf(reason, rlen, "more than %u memory affinity entries (offset 0x%x)",
 			  NUMA_MAX_SRAT_MEM, e->offset);

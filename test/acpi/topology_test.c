@@ -295,7 +295,6 @@ static void test_topology_from_tables_cpuless_node(void **state)
 static void test_topology_from_tables_hotplug_above_ram(void **state)
 {
 	two_node_srat();
-	srat.len -= 0;
 	/* Append a hot-pluggable window above RAM on PXM 1 (QEMU's slots). */
 	srat_mem(&srat, 1, 0x100000000ull, 0x180000000ull,
 		 SRAT_MEM_ENABLED | SRAT_MEM_HOT_PLUGGABLE);
@@ -594,7 +593,6 @@ static void test_topology_from_tables_srat_without_memory(void **state)
 static void test_topology_from_tables_srat_cpu_in_two_domains(void **state)
 {
 	two_node_srat();
-	srat.len = srat.len;
 	srat_cpu(&srat, 1, 0, SRAT_CPU_ENABLED);
 	tb_finish(&srat);
 	build(NULL);
