@@ -108,7 +108,8 @@ $(BUILD)/esp/EFI/BOOT/cmdline.txt: esp/cmdline.txt
 # A 64 MiB FAT image built with mtools: no loop device, no root.
 $(BUILD)/esp.img: $(ESP_FILES)
 	rm -f $@.tmp
-	mkfs.fat -C -n ESP $@.tmp 65536 >/dev/null
+	truncate -s 64M $@.tmp
+	mformat -i $@.tmp -v ESP ::
 	mmd -i $@.tmp ::/EFI ::/EFI/BOOT
 	mcopy -i $@.tmp $(ESP_FILES) ::/EFI/BOOT/
 	mv $@.tmp $@

@@ -6,7 +6,7 @@
 # Does nothing when all are present, so `make` stays quiet and offline.
 set -e
 group=${1:-build}
-build="gcc make binutils gnu-efi mtools dosfstools libcmocka-dev acpica-tools python3"
+build="gcc make binutils coreutils gnu-efi mtools libcmocka-dev acpica-tools python3"
 case "$group" in
 build) pkgs="$build" ;;
 fuzz)  pkgs="clang libclang-rt-14-dev" ;;
