@@ -2,11 +2,14 @@
  * memmap.h - page descriptors (struct page), the sparse per-section memmap
  * and the pfn <-> page <-> physical <-> direct-map conversions.
  *
- * Physical space is cut into 128 MiB sections (Linux x86-64's
- * SECTION_SIZE_BITS = 27).  A section holding any RAM gets a memmap of
- * 32768 descriptors (1 MiB), allocated from the memory of the node owning
- * the section's first RAM page; a section without RAM has none, so holes
- * (the PCI hole, sparse node layouts) cost only a 16-byte table slot.
+ * Physical space is cut into 16 MiB sections.  A section holding any RAM
+ * gets a memmap of 4096 descriptors (128 KiB), allocated from the memory of
+ * the node owning the section's first RAM page; a section without RAM has
+ * none, so holes (the PCI hole, sparse node layouts) cost only a 16-byte
+ * table slot.  Linux x86-64 uses 128 MiB (SECTION_SIZE_BITS = 27), a size
+ * its page-flags bits dictate; we have no such limit and take 16 MiB so a
+ * node smaller than 128 MiB still gets its descriptors in its own memory.
+ * The floor is 4 MiB: a section must hold a whole MAX_ORDER block.
  *
  *   pfn --(section table)--> struct page --(page->pfn)--> pfn
  *   phys = pfn << 12;   virt = mm_direct_map_base + phys
@@ -22,10 +25,11 @@
 
 #include "types.h"
 
-#define SECTION_SHIFT       27
+#define SECTION_SHIFT       24
 #define PFN_SECTION_SHIFT   (SECTION_SHIFT - PAGE_SHIFT)
 #define PAGES_PER_SECTION   (1ULL << PFN_SECTION_SHIFT)
 #define PAGE_SECTION_MASK   (PAGES_PER_SECTION - 1)
+_Static_assert(SECTION_SHIFT >= 22, "a section holds at least one 4 MiB MAX_ORDER block");
 
 /* page->flags */
 #define PG_buddy     (1u << 0)   /* head of a free block on a free list; order valid */

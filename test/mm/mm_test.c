@@ -131,7 +131,8 @@ static void test_mm_init_metadata_node_local(void **state)
 			continue;
 		assert_int_equal(bootmem_node_of(mm_virt_to_phys(mem_sections[sec].map)),
 				 mem_sections[sec].node);
-		assert_int_equal(bootmem_node_of(mm_virt_to_phys(mem_sections[sec].map) + SZ_1M - 1),
+		assert_int_equal(bootmem_node_of(mm_virt_to_phys(mem_sections[sec].map) +
+						 PAGES_PER_SECTION * sizeof(struct page) - 1),
 				 mem_sections[sec].node);
 	}
 }

@@ -328,6 +328,8 @@ CASES = [
          checks=FULL),
     Case("numa-8node", topo=Topology(nodes=8, cpus=8, mem="2G", dist=EIGHT_DIST), checks=FULL,
          timeout=200),
+    # The node limit: 64 nodes of 32 MiB, only 4 with CPUs.
+    Case("numa-64node", topo=Topology(nodes=64, cpus=4, mem="2G"), checks=FULL, timeout=240),
     Case("numa-hotplug", topo=Topology(nodes=2, cpus=2, mem="2G", slots=2, maxmem="8G"),
          expect=[r"^ACPI: SRAT: Node \d+ PXM \d+ \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] hotplug"],
          checks=FULL),
