@@ -140,7 +140,10 @@ void cmdline_setup(struct loader *l)
 	if (r == OPTIONS_BINARY)
 		loader_printf("loader: load options are not text (%u bytes), ignored\n",
 			      (unsigned)l->li->LoadOptionsSize);
-	if (r == OPTIONS_TEXT) {
+	if (r == OPTIONS_TRUNCATED)
+		loader_printf("loader: load options longer than %u characters, truncated\n",
+			      HANDOFF_CMDLINE_MAX - 1);
+	if (r == OPTIONS_TEXT || r == OPTIONS_TRUNCATED) {
 		l->cmdline_source = "load options";
 	} else {
 		st = fs_read_file(l, L"cmdline.txt", &buf, &size);

@@ -52,6 +52,7 @@ static void squeeze(char *s)
 int options_from_ucs2(const uint16_t *w, size_t bytes, char *out, size_t cap)
 {
 	size_t n = bytes / 2, o = 0, first = 0;
+	bool trunc = false;
 
 	if (cap == 0)
 		return OPTIONS_EMPTY;
@@ -67,6 +68,8 @@ int options_from_ucs2(const uint16_t *w, size_t bytes, char *out, size_t cap)
 		}
 		if (o < cap - 1)
 			out[o++] = (char)c;
+		else if (!is_space((char)c))
+			trunc = true;
 	}
 	out[o] = 0;
 	squeeze(out);
@@ -79,7 +82,9 @@ int options_from_ucs2(const uint16_t *w, size_t bytes, char *out, size_t cap)
 			out[i++] = out[j++];
 		out[i] = 0;
 	}
-	return out[0] ? OPTIONS_TEXT : OPTIONS_EMPTY;
+	if (!out[0])
+		return OPTIONS_EMPTY;
+	return trunc ? OPTIONS_TRUNCATED : OPTIONS_TEXT;
 }
 
 bool options_from_file(const uint8_t *buf, size_t len, char *out, size_t cap)

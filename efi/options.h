@@ -10,6 +10,7 @@
 #include "types.h"
 
 #define OPTIONS_TEXT      1     /* out holds a non-empty command line */
+#define OPTIONS_TRUNCATED 2     /* ... cut to cap - 1 characters */
 #define OPTIONS_EMPTY     0     /* nothing (after dropping the program name) */
 #define OPTIONS_BINARY  (-1)    /* not text: a boot entry's binary data */
 
@@ -18,7 +19,8 @@
  * any character outside printable ASCII (other than tab/CR/LF) makes the
  * whole thing binary.  Whitespace runs collapse to one space.  The UEFI
  * shell passes the program's own path first: a first word ending in
- * ".efi" or "bootx64" (any case) is dropped.  out[cap] always ends in NUL.
+ * ".efi" or "bootx64" (any case) is dropped.  out[cap] always ends in NUL;
+ * OPTIONS_TRUNCATED says text did not fit.
  */
 int options_from_ucs2(const uint16_t *w, size_t bytes, char *out, size_t cap);
 

@@ -73,13 +73,17 @@ static void test_options_from_ucs2_truncates_and_stops_at_nul(void **state)
 	char out[8];
 	size_t b = ucs2("x.efi abcdefghijk", w);
 
-	assert_int_equal(options_from_ucs2(w, b, out, sizeof(out)), OPTIONS_TEXT);
+	assert_int_equal(options_from_ucs2(w, b, out, sizeof(out)), OPTIONS_TRUNCATED);
 	assert_string_equal(out, "a");           /* "x.efi a" kept in 7 chars, then the name dropped */
 	/* characters after an embedded NUL (e.g. binary tail) are not read */
 	w[3] = 0;
 	w[4] = 0x1234;
 	assert_int_equal(options_from_ucs2(w, b, out, sizeof(out)), OPTIONS_TEXT);
 	assert_string_equal(out, "x.e");
+	/* only trailing blanks past the end: nothing was lost */
+	b = ucs2("abcdefg     ", w);
+	assert_int_equal(options_from_ucs2(w, b, out, sizeof(out)), OPTIONS_TEXT);
+	assert_string_equal(out, "abcdefg");
 }
 
 static void test_options_from_file_comments_and_lines(void **state)
