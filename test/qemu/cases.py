@@ -366,6 +366,13 @@ CASES = [
                  r"^pgtable: 1 node\(s\) with memory use a copy on another node"],
          checks=FULL),
 
+    # A CPU without 1 GiB pages (qemu64): the direct map falls back to 2 MiB
+    # pages, one page directory per GiB in every copy.
+    Case("pgd-2m-pages", topo=Topology(node_mem=["1G", "2G", "0", "3G"], cpus=4), extra=["-cpu", "qemu64"],
+         expect=[r"^loader: boot CPU APIC id 0x0, .*1G pages no",
+                 r"^PGD: Node 3 at 0x[0-9a-f]+ \(node 3\), (9|1\d) table pages"],
+         checks=FULL),
+
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)
     # and runs 1M self-test operations per node.
