@@ -162,5 +162,6 @@ void cmdline_setup(struct loader *l)
 		}
 	}
 	l->ktext_off = options_has(cmd, "ktext=off");
+	l->pgd_test_elsewhere = options_has(cmd, "pgd_test=boot-elsewhere");
 	loader_printf("loader: command line (%s): \"%s\"\n", l->cmdline_source, cmd);
 }

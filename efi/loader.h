@@ -55,6 +55,7 @@ struct loader {
 
 	/* options the loader honours */
 	bool ktext_off;
+	bool pgd_test_elsewhere;             /* pgd_test=boot-elsewhere (test only) */
 	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
 
 	uint64_t tsc_start;                 /* TSC at efi_main */

@@ -261,6 +261,21 @@ EFI_STATUS pgd_build_all(struct loader *l)
 		return EFI_LOAD_ERROR;
 	}
 
+	if (l->pgd_test_elsewhere) {
+		/* Test only: enter the kernel on another node's copy, so that the
+		 * kernel's switch to its own node's copy is exercised. */
+		for (uint16_t i = 1; i < t->nr_nodes; i++) {
+			uint16_t n = (uint16_t)((tramp_node + i) % t->nr_nodes);
+
+			if (topology_node_has_memory(t, n)) {
+				tramp_node = n;
+				break;
+			}
+		}
+		loader_printf("loader: pgd_test=boot-elsewhere: entering the kernel on node %u's copy\n",
+			      tramp_node);
+	}
+
 	t0 = rdtsc();
 	for (uint16_t n = 0; n < t->nr_nodes; n++) {
 		if (!topology_node_has_memory(t, n))
@@ -285,7 +300,7 @@ EFI_STATUS pgd_build_all(struct loader *l)
 	h->flags |= HANDOFF_F_NX | (l->gbpages ? HANDOFF_F_GBPAGES : 0) |
 		    (l->ktext_off ? 0 : HANDOFF_F_KTEXT);
 	h->tsc_pgtable_build = t1 - t0;
-	l->boot_cr3 = h->pgd[boot].root_pa;
+	l->boot_cr3 = h->pgd[tramp_node].root_pa;     /* the copy that maps the trampoline */
 	{
 		struct kernel_space_desc d = { .physmap = h->physmap, .nr_physmap = h->nr_physmap };
 

@@ -147,6 +147,10 @@ int cmdline_parse(const char *cmdline, struct boot_options *opt,
 			/* test only: the loader acted on it (acpi/topology.c) */
 			if (!word_is(v, vlen, "srat-checksum"))
 				BAD("acpi_test= takes srat-checksum");
+		} else if (word_is(k, klen, "pgd_test") && v) {
+			/* test only: the loader entered us on another node's copy */
+			if (!word_is(v, vlen, "boot-elsewhere"))
+				BAD("pgd_test= takes boot-elsewhere");
 		} else {
 			BAD("unknown option, ignored");
 		}

@@ -101,6 +101,7 @@ static void test_cmdline_parse_bad_values(void **state)
 	assert_int_equal(parse("ktext=maybe", &o), 1);
 	assert_non_null(strstr(warned, "ktext=maybe"));
 	assert_int_equal(parse("acpi_test=srat acpi_test", &o), 2);
+	assert_int_equal(parse("pgd_test=elsewhere pgd_test", &o), 2);
 }
 
 /* Options only the loader acts on are accepted, not reported as unknown. */
@@ -108,7 +109,8 @@ static void test_cmdline_parse_loader_options(void **state)
 {
 	struct boot_options o;
 
-	assert_int_equal(parse("acpi_test=srat-checksum numa=off ktext=off qemu_exit", &o), 0);
+	assert_int_equal(parse("acpi_test=srat-checksum numa=off ktext=off qemu_exit "
+			       "pgd_test=boot-elsewhere", &o), 0);
 	assert_string_equal(warned, "");
 	assert_true(o.qemu_exit);
 }

@@ -366,6 +366,13 @@ CASES = [
                  r"^pgtable: 1 node\(s\) with memory use a copy on another node"],
          checks=FULL),
 
+    # The loader (test option) enters the kernel on node 1's copy: the boot
+    # CPU must move to its own node's copy before anything else.
+    Case("pgd-boot-cpu-switches-copy", cmdline="pgd_test=boot-elsewhere qemu_exit",
+         expect=[r"^loader: pgd_test=boot-elsewhere: entering the kernel on node 1's copy",
+                 r"^pgtable: cpu 0 apic 0x0 node 0 cr3 0x[0-9a-f]+ \(switched from 0x[0-9a-f]+\)"],
+         checks=FULL),
+
     # A CPU without 1 GiB pages (qemu64): the direct map falls back to 2 MiB
     # pages, one page directory per GiB in every copy.
     Case("pgd-2m-pages", topo=Topology(node_mem=["1G", "2G", "0", "3G"], cpus=4), extra=["-cpu", "qemu64"],
