@@ -141,6 +141,7 @@ void pgtable_boot(const struct handoff *h)
 		.ktext_va = h->ktext_va,
 		.ktext_size = h->ktext_size,
 		.text_end = (virt_addr_t)(uintptr_t)__text_end,
+		.text_replicated = h->flags & HANDOFF_F_KTEXT,
 		.allow_lower_half = false,
 	};
 	t0 = rdtsc();

@@ -340,7 +340,8 @@ int pgtable_check(const struct pgcheck_input *in, struct pgcheck_result *res)
 		r = pgtable_for_each_table(in->ops, p->root_pa, placement_cb, &pc);
 		if (r)
 			return r;
-		if (!pgcheck_in_node(in->numa, p->text_node, p->text_pa, in->ktext_size))
+		if (in->text_replicated &&
+		    !pgcheck_in_node(in->numa, p->text_node, p->text_pa, in->ktext_size))
 			return fail(res, PGCHECK_PLACEMENT, n, in->ktext_va, p->text_pa,
 				    "rule 1 (node-local text): node %u's text copy 0x%llx-0x%llx is not "
 				    "in node %u's memory", n, (unsigned long long)p->text_pa,

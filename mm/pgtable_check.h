@@ -45,6 +45,9 @@ struct pgcheck_input {
 	uint64_t ktext_size;
 	virt_addr_t text_end;                /* [ktext_va, text_end) is text (may run), */
 	                                     /* [text_end, ktext end) rodata (NX)        */
+	bool text_replicated;                /* false with ktext=off: every copy maps the */
+	                                     /* original image, placed by the loader     */
+	                                     /* wherever it fit, so rule 1 skips text    */
 	bool allow_lower_half;               /* true before the identity map is dropped: */
 	                                     /* lower-half leaves are then not compared  */
 };

@@ -120,6 +120,8 @@ static void make_topology(uint32_t nr, uint32_t with_mem)
  * Build node n's copy with its tables from node `table_node` and its text
  * copy on `text_node` (ktext: copy the bytes; else map the original).
  */
+static bool replicated;      /* the ktext of the last build_copy: input() passes it on */
+
 static void build_copy(uint32_t n, uint32_t table_node, uint32_t text_node, bool ktext,
 		       bool gbpages, phys_addr_t trampoline)
 {
@@ -128,6 +130,7 @@ static void build_copy(uint32_t n, uint32_t table_node, uint32_t text_node, bool
 	phys_addr_t root;
 	int r;
 
+	replicated = ktext;
 	if (ktext) {
 		text_pa = NODE_BASE(text_node) + TEXT_PAGE * PAGE_SIZE;
 		memcpy(fake_ptr(NULL, text_pa), fake_ptr(NULL, kernel_pa()), KTEXT_SIZE);
@@ -171,6 +174,7 @@ static struct pgcheck_input input(uint32_t nr)
 		.ktext_va = KERNEL_LINK_ADDR,
 		.ktext_size = KTEXT_SIZE,
 		.text_end = KERNEL_LINK_ADDR + TEXT_PAGES * PAGE_SIZE,
+		.text_replicated = replicated,
 		.allow_lower_half = false,
 	};
 }
@@ -300,6 +304,18 @@ static void test_pgtable_check_lower_half_allowed_before_drop(void **state)
 }
 
 /* ---- each rule fires ------------------------------------------------------ */
+
+/* ktext=off: the one original image may lie anywhere, even across nodes;
+ * only its identical mapping in every copy is checked. */
+static void test_pgtable_check_ktext_off_original_placement_not_checked(void **state)
+{
+	struct pgcheck_result res;
+
+	build_all(2, false, true);
+	pgd[0].text_node = 1;                   /* not where the original is */
+	pgd[1].text_node = 1;
+	expect_ok(2, &res);
+}
 
 static void test_pgtable_check_wrong_node(void **state)
 {
@@ -487,6 +503,7 @@ int main(void)
 		T(test_pgtable_check_memoryless_node_shares_copy),
 		T(test_pgtable_check_fallback_reported),
 		T(test_pgtable_check_lower_half_allowed_before_drop),
+		T(test_pgtable_check_ktext_off_original_placement_not_checked),
 		T(test_pgtable_check_wrong_node),
 		T(test_pgtable_check_text_copy_wrong_node),
 		T(test_pgtable_check_wx),
