@@ -230,6 +230,23 @@ int acpi_find_table(const struct acpi_access *acc, phys_addr_t rsdp_pa, const ch
 	return ACPI_ENOTFOUND;
 }
 
+int acpi_table_length(const void *table, size_t len, size_t hdr_size, const char *name,
+		      size_t *tlen, char *reason, size_t rlen)
+{
+	if (len < hdr_size) {
+		ksnprintf(reason, rlen, "%s: %zu bytes, shorter than its %zu-byte header", name, len,
+			  hdr_size);
+		return ACPI_EINVAL;
+	}
+	*tlen = ((const struct acpi_table_header *)table)->length;
+	if (*tlen < hdr_size || *tlen > len) {
+		ksnprintf(reason, rlen, "%s: header length %zu outside [%zu, %zu]", name, *tlen,
+			  hdr_size, len);
+		return ACPI_EINVAL;
+	}
+	return ACPI_OK;
+}
+
 int acpi_walk_subtables(const void *table, size_t tlen, size_t first, const char *name,
 			acpi_subtable_fn fn, void *ctx, char *reason, size_t rlen)
 {

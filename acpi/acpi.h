@@ -107,6 +107,15 @@ int acpi_find_table(const struct acpi_access *acc, phys_addr_t rsdp_pa, const ch
 		    char *reason, size_t rlen);
 
 /*
+ * The length a parser may use of a table it was given `len` readable bytes
+ * of: the header's own length, checked to cover the table's fixed part
+ * (`hdr_size` bytes, header included) and to lie within `len`.  Returns
+ * ACPI_OK with *tlen set, or ACPI_EINVAL with a reason naming `name`.
+ */
+int acpi_table_length(const void *table, size_t len, size_t hdr_size, const char *name,
+		      size_t *tlen, char *reason, size_t rlen);
+
+/*
  * Walk the subtables of a table of tlen bytes, the first at offset `first`:
  * fn(ctx, entry, offset, reason, rlen) for each; a non-zero return stops
  * the walk and is returned.  Before fn sees an entry its length is known

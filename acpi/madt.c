@@ -61,15 +61,8 @@ int madt_walk(const void *table, size_t len, madt_cpu_fn fn, void *ctx,
 	struct madt_walk_ctx w = { .fn = fn, .ctx = ctx };
 	size_t tlen;
 
-	if (len < sizeof(struct madt_header)) {
-		ksnprintf(reason, rlen, "MADT: %zu bytes, shorter than its 44-byte header", len);
+	if (acpi_table_length(table, len, sizeof(struct madt_header), "MADT", &tlen, reason, rlen))
 		return ACPI_EINVAL;
-	}
-	tlen = h->length;
-	if (tlen < sizeof(struct madt_header) || tlen > len) {
-		ksnprintf(reason, rlen, "MADT: header length %zu outside [44, %zu]", tlen, len);
-		return ACPI_EINVAL;
-	}
 	w.revision = h->revision;
 	return acpi_walk_subtables(table, tlen, sizeof(struct madt_header), "MADT",
 				   madt_one, &w, reason, rlen);

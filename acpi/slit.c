@@ -11,15 +11,8 @@ int slit_check(const void *table, size_t len, char *reason, size_t rlen)
 	uint64_t n, room;
 	size_t tlen;
 
-	if (len < sizeof(*s)) {
-		ksnprintf(reason, rlen, "SLIT: %zu bytes, shorter than its 44-byte header", len);
+	if (acpi_table_length(table, len, sizeof(*s), "SLIT", &tlen, reason, rlen))
 		return ACPI_EINVAL;
-	}
-	tlen = s->hdr.length;
-	if (tlen < sizeof(*s) || tlen > len) {
-		ksnprintf(reason, rlen, "SLIT: header length %zu outside [44, %zu]", tlen, len);
-		return ACPI_EINVAL;
-	}
 	n = s->locality_count;
 	room = tlen - sizeof(*s);
 	if (n == 0) {

@@ -92,15 +92,8 @@ int srat_walk(const void *table, size_t len, srat_entry_fn fn, void *ctx,
 	struct srat_walk_ctx w = { .fn = fn, .ctx = ctx };
 	size_t tlen;
 
-	if (len < sizeof(struct srat_header)) {
-		ksnprintf(reason, rlen, "SRAT: %zu bytes, shorter than its 48-byte header", len);
+	if (acpi_table_length(table, len, sizeof(struct srat_header), "SRAT", &tlen, reason, rlen))
 		return ACPI_EINVAL;
-	}
-	tlen = h->length;
-	if (tlen < sizeof(struct srat_header) || tlen > len) {
-		ksnprintf(reason, rlen, "SRAT: header length %zu outside [48, %zu]", tlen, len);
-		return ACPI_EINVAL;
-	}
 	w.revision = h->revision;
 	return acpi_walk_subtables(table, tlen, sizeof(struct srat_header), "SRAT",
 				   srat_one, &w, reason, rlen);
