@@ -28,5 +28,8 @@ if [ "$(id -u)" -ne 0 ]; then
 		exit 1
 	fi
 fi
-${SUDO:-} apt-get update -qq
-DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# `make -j` may start two groups at once; apt holds one lock and fails the
+# other, so wait for each other here (flock is in util-linux, always there).
+${SUDO:-} flock /tmp/numaboot-install-deps.lock sh -c "
+	apt-get update -qq &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null"
