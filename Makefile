@@ -141,13 +141,14 @@ tools: $(TOOLS)
 
 # Unit tests mirror the source tree: test/mm/buddy_test.c tests mm/buddy.c.
 # test/support/*.c are the host stand-ins (printk, panic -> test failure).
+# -pthread: tests of locks and per-CPU code run threads as CPUs.
 UNIT_SRCS    := $(wildcard test/*/*_test.c)
 UNIT_TESTS   := $(patsubst test/%.c,$(BUILD)/host/test/%,$(UNIT_SRCS))
 SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard test/support/*.c))
 $(BUILD)/host/test/%: test/%.c $(SUPPORT_OBJS) $(BUILD)/host/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d -Itest/support $< $(SUPPORT_OBJS) $(BUILD)/host/libcore.a \
-	      $(HOST_LDFLAGS) -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) -pthread -MMD -MP -MF $@.d -Itest/support $< $(SUPPORT_OBJS) $(BUILD)/host/libcore.a \
+	      $(HOST_LDFLAGS) -pthread -lcmocka -o $@
 
 # ---- ACPI test tables (acpi/): test/acpi/tables/<name>.dsl is compiled by
 # iasl into $(BUILD)/host/acpi-tables/<name>.aml; the test/acpi/ unit tests
