@@ -218,8 +218,23 @@ static void mm_setup_nodes(const struct numa_topology *t, bool *has_mem)
 		}
 		pg->node_start_pfn = hi ? lo : 0;
 		pg->node_spanned_pages = hi ? hi - lo : 0;
-		node_build_zonelist(pg, mm_nr_nodes, has_mem, t->distance);
 	}
+	/* No node has CPUs yet: Linux builds its boot zonelists before the
+	 * boot CPU is identified (numa_add_cpu() runs from identify_cpu(),
+	 * after build_all_zonelists()), so every node_to_cpumask_map is still
+	 * empty and the CPU penalty never applies at boot; make linux-compare
+	 * shows it (README). */
+	node_build_zonelists(&(struct node_fallback_input){
+		.nr_nodes = mm_nr_nodes, .has_mem = has_mem, .has_cpus = NULL, .dist = t->distance });
+}
+
+/* The first node of pg's fallback order that has memory (0 if none). */
+static uint32_t mm_first_with_memory(const struct pglist_data *pg, const bool *has_mem)
+{
+	for (uint32_t i = 0; i < pg->nr_fallback; i++)
+		if (has_mem[pg->fallback[i]])
+			return pg->fallback[i];
+	return 0;
 }
 
 static void mm_print_zonelists(void)
@@ -398,7 +413,7 @@ void mm_init(const struct handoff *h)
 	mm_print_ranges();
 	mm_setup_nodes(&h->numa, has_mem);
 	if (!has_mem[boot_nid])
-		boot_nid = node_data[boot_nid]->nr_fallback ? node_data[boot_nid]->fallback[0] : 0;
+		boot_nid = mm_first_with_memory(node_data[boot_nid], has_mem);
 	buddy_default_node = boot_nid;
 	mm_print_zonelists();
 	mm_setup_memmap(boot_nid);

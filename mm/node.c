@@ -14,28 +14,69 @@ const char *zone_name(uint32_t idx)
 	return idx < MAX_NR_ZONES ? names[idx] : "?";
 }
 
-/* Sort key for node m in node nid's zonelist: (not self, distance, id). */
-static uint32_t zonelist_key(uint32_t nid, uint32_t m, const uint8_t (*dist)[NUMA_MAX_NODES])
+/*
+ * The next node for nid's list, as Linux's find_next_best_node() picks it:
+ * the lowest (distance + 1 if below nid + 1 if it has CPUs), scaled so that
+ * node_load only breaks ties, then + node_load; on equal values the lowest
+ * id (the scan keeps the first minimum).  node_load stays below nr_nodes
+ * (each list raises a node's load at most once), so scaling by
+ * NUMA_MAX_NODES keeps it a tie-breaker as Linux's MAX_NUMNODES does.
+ */
+static uint32_t next_best_node(uint32_t nid, const struct node_fallback_input *in,
+			       const bool *used, const uint32_t *node_load)
 {
-	return ((uint32_t)(m != nid) << 16) | ((uint32_t)dist[nid][m] << 8) | m;
+	uint32_t best = NUMA_NO_NODE, min_val = UINT32_MAX;
+
+	for (uint32_t m = 0; m < in->nr_nodes; m++) {
+		uint32_t val;
+
+		if (used[m] || !in->has_mem[m])
+			continue;
+		val = in->dist[nid][m];
+		val += m < nid;
+		val += in->has_cpus && in->has_cpus[m] ? NODE_PENALTY_WITH_CPUS : 0;
+		val = val * NUMA_MAX_NODES + node_load[m];
+		if (val < min_val) {
+			min_val = val;
+			best = m;
+		}
+	}
+	return best;
 }
 
-void node_build_zonelist(struct pglist_data *pgdat, uint32_t nr_nodes,
-			 const bool *has_mem, const uint8_t (*dist)[NUMA_MAX_NODES])
+uint32_t node_fallback_order(uint32_t nid, const struct node_fallback_input *in,
+			     uint32_t *node_load, uint16_t *order)
 {
-	uint32_t nid = pgdat->node_id, n = 0;
+	bool used[NUMA_MAX_NODES] = { false };
+	uint32_t n = 0, prev = nid, node;
 
-	for (uint32_t m = 0; m < nr_nodes; m++) {
-		uint32_t key, i;
-
-		if (!has_mem[m])
-			continue;
-		/* insertion sort: at most 64 nodes */
-		key = zonelist_key(nid, m, dist);
-		for (i = n; i > 0 && zonelist_key(nid, pgdat->fallback[i - 1], dist) > key; i--)
-			pgdat->fallback[i] = pgdat->fallback[i - 1];
-		pgdat->fallback[i] = (uint16_t)m;
-		n++;
+	if (nid >= in->nr_nodes || in->nr_nodes > NUMA_MAX_NODES)
+		return 0;
+	/* The local node comes first whether or not it has memory. */
+	used[nid] = true;
+	order[n++] = (uint16_t)nid;
+	while ((node = next_best_node(nid, in, used, node_load)) != NUMA_NO_NODE) {
+		used[node] = true;
+		/* The first node of each new distance group gets a load, so the
+		 * next local node that sees the same group prefers another. */
+		if (in->dist[nid][node] != in->dist[nid][prev])
+			node_load[node]++;
+		order[n++] = (uint16_t)node;
+		prev = node;
 	}
-	pgdat->nr_fallback = n;
+	return n;
+}
+
+void node_build_zonelists(const struct node_fallback_input *in)
+{
+	uint32_t node_load[NUMA_MAX_NODES] = { 0 };
+
+	/* One node_load for all lists, in node-id order, as Linux's
+	 * __build_all_zonelists() resets it once and then builds each. */
+	for (uint32_t nid = 0; nid < in->nr_nodes && nid < NUMA_MAX_NODES; nid++) {
+		struct pglist_data *pg = node_data[nid];
+
+		if (pg)
+			pg->nr_fallback = node_fallback_order(nid, in, node_load, pg->fallback);
+	}
 }

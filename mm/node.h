@@ -6,11 +6,13 @@
  * free_area[MAX_ORDER].  A zone's span may include other nodes' pages (node
  * ranges interleave); page->node and page->zone say whose a page is.
  *
- * Zonelist ("Fallback order for Node n"): the nodes with memory sorted by
- * (not self, SLIT distance from n, node id) - self first, then the nearest,
- * ties to the lower node id, as Linux's find_next_best_node() breaks them.
- * An allocation walks the nodes in that order and, inside each node, the
- * zones from the highest allowed down to DMA.
+ * Zonelist ("Fallback order for Node n"): built and printed as Linux 6.1's
+ * build_zonelists() does: node n itself first, with or without memory, then
+ * each node with memory picked by find_next_best_node() - nearest by SLIT
+ * distance, +1 for a node below n, +1 for a node with CPUs, node_load
+ * spreading equal nodes round-robin over the lists (node.c).  An allocation
+ * walks the nodes in that order (memory-less ones have no populated zone)
+ * and, inside each node, the zones from the highest allowed down to DMA.
  */
 #ifndef MM_NODE_H
 #define MM_NODE_H
@@ -96,11 +98,29 @@ static inline uint8_t zone_of_pfn(pfn_t pfn)
 	return pfn < ZONE_DMA_END_PFN ? ZONE_DMA : pfn < ZONE_DMA32_END_PFN ? ZONE_DMA32 : ZONE_NORMAL;
 }
 
+/* Linux's PENALTY_FOR_NODE_WITH_CPUS. */
+#define NODE_PENALTY_WITH_CPUS  1
+
+/* What a fallback order depends on. */
+struct node_fallback_input {
+	uint32_t nr_nodes;                      /* node ids 0..nr_nodes-1 (<= NUMA_MAX_NODES) */
+	const bool *has_mem;                    /* [nr_nodes]: node has present memory (N_MEMORY) */
+	const bool *has_cpus;                   /* [nr_nodes] or NULL: node's cpumask not empty */
+	const uint8_t (*dist)[NUMA_MAX_NODES];  /* distance matrix */
+};
+
 /*
- * Fill pgdat->fallback[] for node nid: nodes with has_mem[] set, sorted by
- * (m != nid, dist[nid][m], m).  dist is the numa distance matrix.
+ * Node nid's fallback order into order[] (room for nr_nodes), Linux's
+ * build_zonelists() loop: nid, then find_next_best_node() until no node
+ * with memory is left.  node_load[NUMA_MAX_NODES] is shared by the lists of
+ * one build (zeroed before the first) and updated.  Returns the count (0
+ * for a bad nid).
  */
-void node_build_zonelist(struct pglist_data *pgdat, uint32_t nr_nodes,
-			 const bool *has_mem, const uint8_t (*dist)[NUMA_MAX_NODES]);
+uint32_t node_fallback_order(uint32_t nid, const struct node_fallback_input *in,
+			     uint32_t *node_load, uint16_t *order);
+
+/* Every node_data[n]->fallback[], n = 0..nr_nodes-1, in node-id order with
+ * one node_load, as Linux's __build_all_zonelists(). */
+void node_build_zonelists(const struct node_fallback_input *in);
 
 #endif /* MM_NODE_H */

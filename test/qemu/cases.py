@@ -260,7 +260,52 @@ def check_ktap(text, case):
     return errs
 
 
-FULL = [check_topology, check_pgd, check_mm, check_zones]
+def linux_fallback_orders(dist, has_mem):
+    """Linux 6.1's build_zonelists()/find_next_best_node() over the printed
+    distances, as at boot (no node has CPUs in its mask yet): the oracle for
+    the 'Fallback order' lines (hand-worked examples in test/mm/node_test.c)."""
+    nodes = len(dist)
+    load = [0] * nodes
+    out = []
+    for n in range(nodes):
+        order, used, prev = [n], {n}, n
+        while True:
+            best, best_val = None, None
+            for m in range(nodes):
+                if m in used or not has_mem[m]:
+                    continue
+                val = (dist[n][m] + (m < n)) * 1024 + load[m]
+                if best_val is None or val < best_val:
+                    best, best_val = m, val
+            if best is None:
+                break
+            used.add(best)
+            if dist[n][best] != dist[n][prev]:
+                load[best] += 1
+            order.append(best)
+            prev = best
+        out.append(order)
+    return out
+
+
+def check_fallback(text, case):
+    """One 'Fallback order for Node n' line per node, in Linux's order."""
+    dists = node_distances(text)
+    nodes = len(dists)
+    with_mem = {int(n) for n in re.findall(r"^  node +(\d+): \[mem ", text, re.M)}
+    got = {int(n): [int(x) for x in rest.split()]
+           for n, rest in re.findall(r"^Fallback order for Node (\d+):(.*)$", text, re.M)}
+    want = linux_fallback_orders([dists[n] for n in range(nodes)], [n in with_mem for n in range(nodes)])
+    errs = []
+    if sorted(got) != list(range(nodes)):
+        return [f"Fallback order lines for nodes {sorted(got)}, {nodes} nodes"]
+    for n in range(nodes):
+        if got[n] != want[n]:
+            errs.append(f"Fallback order for Node {n}: {got[n]}, Linux's algorithm gives {want[n]}")
+    return errs
+
+
+FULL = [check_topology, check_pgd, check_mm, check_zones, check_fallback]
 
 # ------------------------------------------------------------------ corrupt inputs
 
