@@ -101,8 +101,8 @@ EFI_STATUS exit_and_jump(struct loader *l)
 		loader_printf("loader: GetMemoryMap failed: %s\n", efi_status_str(st));
 		return st;
 	}
-	n = physmap_normalize((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep, h->physmap,
-			      HANDOFF_PHYSMAP_MAX);
+	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
+				   l->fake, l->nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0) {
 		loader_printf("loader: the memory map (%llu descriptors) does not normalise into %u"
 			      " entries: error %d\n", (unsigned long long)(size / dsize),
@@ -138,8 +138,8 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	}
 	console_exit_boot_services();
 
-	n = physmap_normalize((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep, h->physmap,
-			      HANDOFF_PHYSMAP_MAX);
+	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
+				   l->fake, l->nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0)
 		fatal_after_exit("normalising the final memory map failed", n);
 	h->nr_physmap = (uint32_t)n;

@@ -130,6 +130,7 @@ EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uin
 void cmdline_setup(struct loader *l)
 {
 	char *cmd = l->h->cmdline;
+	const char *fake;
 	uint8_t *buf;
 	uint64_t size;
 	EFI_STATUS st;
@@ -164,4 +165,22 @@ void cmdline_setup(struct loader *l)
 	l->ktext_off = options_has(cmd, "ktext=off");
 	l->pgd_test_elsewhere = options_has(cmd, "pgd_test=boot-elsewhere");
 	loader_printf("loader: command line (%s): \"%s\"\n", l->cmdline_source, cmd);
+	fake = options_value(cmd, "efi_fake_mem");
+	if (fake) {
+		char why[96];
+
+		r = physmap_parse_fake(fake, l->fake, PHYSMAP_MAX_FAKE, why, sizeof(why));
+		if (r < 0) {
+			loader_printf("loader: %s - ignored (test only; see README)\n", why);
+			r = 0;
+		}
+		l->nr_fake = (uint32_t)r;
+		for (int i = 0; i < r; i++)
+			loader_printf("loader: efi_fake_mem (test only): [mem 0x%016llx-0x%016llx]"
+				      " attributes |0x%llx &~0x%llx\n",
+				      (unsigned long long)l->fake[i].start,
+				      (unsigned long long)l->fake[i].end - 1,
+				      (unsigned long long)l->fake[i].set,
+				      (unsigned long long)l->fake[i].clear);
+	}
 }

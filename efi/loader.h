@@ -22,6 +22,7 @@
 #include "handoff.h"
 #include "x86.h"
 #include "efi/elf.h"
+#include "mm/physmap.h"
 
 #define LOADER_MAX_ALLOCS  (16 + 2 * NUMA_MAX_NODES)
 #define LOADER_STACK_SIZE  (64 * 1024)
@@ -56,6 +57,8 @@ struct loader {
 	/* options the loader honours */
 	bool ktext_off;
 	bool pgd_test_elsewhere;             /* pgd_test=boot-elsewhere (test only) */
+	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
+	uint32_t nr_fake;
 	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
 
 	uint64_t tsc_start;                 /* TSC at efi_main */

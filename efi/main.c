@@ -244,6 +244,45 @@ static const void *acpi_identity_map(void *ctx, phys_addr_t pa, size_t len)
 	return (const void *)(uintptr_t)pa;
 }
 
+/*
+ * Say what of the firmware's memory is not RAM because of its type or
+ * attributes (physmap_classify): usable types without EFI_MEMORY_WB (raw
+ * map), and soft reserved, persistent, unaccepted (normalised map, with
+ * efi_fake_mem applied).  Silent on a plain machine.
+ */
+static void report_memory_classes(const EFI_MEMORY_DESCRIPTOR *map, UINTN nr, UINTN dsize,
+				  const struct handoff *h)
+{
+	uint64_t nowb = 0, bytes[PHYSMAP_TYPE_MAX + 1] = { 0 };
+
+	for (UINTN i = 0; i < nr; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const uint8_t *)map + i * dsize);
+
+		if (physmap_type_from_efi(d->Type) == PHYSMAP_USABLE &&
+		    physmap_classify(d->Type, d->Attribute) == PHYSMAP_RESERVED &&
+		    d->NumberOfPages < (1ULL << 52))
+			nowb += d->NumberOfPages << PAGE_SHIFT;
+	}
+	for (uint32_t i = 0; i < h->nr_physmap; i++)
+		bytes[h->physmap[i].type] += h->physmap[i].end - h->physmap[i].start;
+	if (nowb)
+		loader_printf("loader: efi: %llu KiB of conventional/boot-services memory without"
+			      " EFI_MEMORY_WB: not used as RAM (reserved)\n",
+			      (unsigned long long)(nowb >> 10));
+	if (bytes[PHYSMAP_SOFT_RESERVED])
+		loader_printf("loader: efi: %llu KiB specific-purpose memory (EFI_MEMORY_SP): soft"
+			      " reserved, no early allocations\n",
+			      (unsigned long long)(bytes[PHYSMAP_SOFT_RESERVED] >> 10));
+	if (bytes[PHYSMAP_PERSISTENT])
+		loader_printf("loader: efi: %llu KiB persistent memory: not used as RAM\n",
+			      (unsigned long long)(bytes[PHYSMAP_PERSISTENT] >> 10));
+	if (bytes[PHYSMAP_UNACCEPTED])
+		loader_printf("loader: efi: %llu KiB unaccepted memory (EFI type 15): refused, not"
+			      " used - this loader cannot accept memory (TDX/SEV-SNP guests); only"
+			      " memory the firmware accepted is used\n",
+			      (unsigned long long)(bytes[PHYSMAP_UNACCEPTED] >> 10));
+}
+
 /* Preliminary normalised map into h->physmap, then the NUMA topology. */
 static EFI_STATUS discover_topology(struct loader *l)
 {
@@ -260,16 +299,18 @@ static EFI_STATUS discover_topology(struct loader *l)
 		loader_printf("loader: cannot read the memory map (GetMemoryMap failed)\n");
 		return EFI_DEVICE_ERROR;
 	}
-	n = physmap_normalize(map, nr * dsize, dsize, NULL, 0, l->h->physmap,
-			      HANDOFF_PHYSMAP_MAX);
-	FreePool(map);
+	n = physmap_normalize_fake(map, nr * dsize, dsize, NULL, 0, l->fake, l->nr_fake,
+				   l->h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0) {
+		FreePool(map);
 		loader_printf("loader: cannot normalise the memory map (%llu descriptors): error %d"
 			      " - more than %u ranges?\n", (unsigned long long)nr, n,
 			      HANDOFF_PHYSMAP_MAX);
 		return EFI_BUFFER_TOO_SMALL;
 	}
 	l->h->nr_physmap = (uint32_t)n;
+	report_memory_classes(map, nr, dsize, l->h);
+	FreePool(map);
 
 	/* numa=off, and the test-only acpi_test=srat-checksum (QEMU and OVMF
 	 * recompute the checksum of any table injected with -acpitable). */

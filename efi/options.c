@@ -138,3 +138,24 @@ bool options_has(const char *cmd, const char *tok)
 	}
 	return false;
 }
+
+const char *options_value(const char *cmd, const char *key)
+{
+	const char *s = cmd;
+
+	if (!key[0])
+		return NULL;
+	while (*s) {
+		size_t i = 0;
+
+		while (*s == ' ')
+			s++;
+		while (key[i] && s[i] == key[i])
+			i++;
+		if (!key[i] && s[i] == '=')
+			return s + i + 1;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return NULL;
+}

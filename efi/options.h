@@ -35,4 +35,8 @@ bool options_from_file(const uint8_t *buf, size_t len, char *out, size_t cap);
 /* True if the space-separated line contains exactly the word tok. */
 bool options_has(const char *cmd, const char *tok);
 
+/* The value of the first word "key=value" (the text after '=', ending at a
+ * space or NUL), or NULL when no word starts with "key=". */
+const char *options_value(const char *cmd, const char *key);
+
 #endif /* EFI_OPTIONS_H */

@@ -4,8 +4,8 @@
  * text+rodata that the copy maps.
  *
  * For each node with memory: estimate the pages (pgtable_estimate_pages),
- * claim them in one block of EfiConventionalMemory inside the node's
- * ranges (AllocateAddress, highest fit first), falling back to the nearest
+ * claim them in one block of EfiConventionalMemory that the normalised map
+ * calls usable (write-back, not specific-purpose) inside the node's ranges (AllocateAddress, highest fit first), falling back to the nearest
  * node with room (reported); copy text+rodata into the block's head, build
  * the copy with a bump allocator over the rest, give back what was not
  * used.  Memory-less nodes share their nearest node's copy.  The copy the
@@ -66,10 +66,32 @@ static void fw_map_drop(void)
 	fw_map = NULL;
 }
 
-/* Highest page-aligned base of `pages` free conventional pages inside node
- * n's present ranges, above 1 MiB; 0 if none. */
-static phys_addr_t find_in_node(const struct numa_topology *t, uint16_t n, uint64_t pages)
+/* Highest page-aligned base of `pages` pages inside [a, b) that lie in one
+ * PHYSMAP_USABLE entry of the preliminary map (write-back, not
+ * specific-purpose, efi_fake_mem applied); 0 if none. */
+static phys_addr_t fit_in_usable(const struct handoff *h, phys_addr_t a, phys_addr_t b,
+				 uint64_t pages)
 {
+	phys_addr_t best = 0;
+
+	for (size_t i = physmap_first_above(h->physmap, h->nr_physmap, a);
+	     i < h->nr_physmap && h->physmap[i].start < b; i++) {
+		const struct physmap_entry *e = &h->physmap[i];
+		phys_addr_t c = MAX(a, e->start), d = MIN(b, e->end);
+
+		if (e->type != PHYSMAP_USABLE || d <= c || (d - c) >> PAGE_SHIFT < pages)
+			continue;
+		best = MAX(best, d - pages * PAGE_SIZE);
+	}
+	return best;
+}
+
+/* Highest page-aligned base of `pages` free conventional pages inside node
+ * n's present ranges, above 1 MiB, in plain write-back RAM (page tables and
+ * text copies never go into soft-reserved or uncached memory); 0 if none. */
+static phys_addr_t find_in_node(const struct handoff *h, uint16_t n, uint64_t pages)
+{
+	const struct numa_topology *t = &h->numa;
 	phys_addr_t best = 0;
 
 	for (UINTN i = 0; i < fw_nr; i++) {
@@ -83,10 +105,9 @@ static phys_addr_t find_in_node(const struct numa_topology *t, uint16_t n, uint6
 			phys_addr_t a = ALIGN_UP(MAX(MAX(s, mb->start), SZ_1M), PAGE_SIZE);
 			phys_addr_t b = ALIGN_DOWN(MIN(e, mb->end), PAGE_SIZE);
 
-			if (mb->node != n || (mb->flags & NUMA_MEM_HOTPLUG))
+			if (mb->node != n || (mb->flags & NUMA_MEM_HOTPLUG) || b <= a)
 				continue;
-			if (b > a && (b - a) >> PAGE_SHIFT >= pages && b - pages * PAGE_SIZE > best)
-				best = b - pages * PAGE_SIZE;
+			best = MAX(best, fit_in_usable(h, a, b, pages));
 		}
 	}
 	return best;
@@ -111,7 +132,7 @@ static EFI_STATUS claim_in_node(struct loader *l, uint16_t n, uint64_t pages, ui
 			if (fw_map == NULL)
 				return EFI_DEVICE_ERROR;
 		}
-		*pa = find_in_node(&l->h->numa, n, pages);
+		*pa = find_in_node(l->h, n, pages);
 		if (*pa != 0) {
 			st = loader_alloc(l, AllocateAddress, EfiLoaderData, pages, pa, owner);
 			if (!EFI_ERROR(st))

@@ -14,6 +14,7 @@
  *   1  boot path: memory map, raw EFI map, RSDP, command line, kernel placement
  *   2  NUMA topology from SRAT/SLIT/MADT (struct numa_topology)
  *   3  one page-table copy per node, kernel text replicas, SMP trampoline page
+ *   4  physmap types PHYSMAP_SOFT_RESERVED and PHYSMAP_UNACCEPTED
  */
 #ifndef HANDOFF_H
 #define HANDOFF_H
@@ -22,20 +23,25 @@
 #include "numa.h"
 
 #define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
-#define HANDOFF_VERSION  3
+#define HANDOFF_VERSION  4
 
 /* ---- version 1 -------------------------------------------------------- */
 
 /* Kernel's own memory types.  The normaliser (mm/physmap.c) maps EFI types
  * onto these; MMIO and MMIO port space are not memory and are dropped. */
 enum physmap_type {
-	PHYSMAP_USABLE       = 1,  /* conventional, boot-services code/data, loader memory not kept */
-	PHYSMAP_RESERVED     = 2,  /* reserved, runtime-services code/data, PAL code */
+	PHYSMAP_USABLE       = 1,  /* write-back conventional, boot-services code/data, loader
+				      memory not kept */
+	PHYSMAP_RESERVED     = 2,  /* reserved, runtime-services code/data, PAL code, usable
+				      types without EFI_MEMORY_WB */
 	PHYSMAP_ACPI_RECLAIM = 3,  /* ACPI tables: usable once ACPI is done with them */
 	PHYSMAP_ACPI_NVS     = 4,
 	PHYSMAP_UNUSABLE     = 5,  /* firmware found errors in it */
 	PHYSMAP_PERSISTENT   = 6,
 	PHYSMAP_LOADER       = 7,  /* loader-owned, the kernel must keep it: see owner */
+	PHYSMAP_SOFT_RESERVED = 8, /* v4: usable types with EFI_MEMORY_SP (HBM, CXL): not RAM at boot */
+	PHYSMAP_UNACCEPTED   = 9,  /* v4: EFI unaccepted memory (TDX/SEV-SNP): not accepted, not used */
+	PHYSMAP_TYPE_MAX     = PHYSMAP_UNACCEPTED,
 };
 
 /* physmap_entry.owner for PHYSMAP_LOADER ranges (0 for every other type). */

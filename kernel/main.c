@@ -102,7 +102,7 @@ static void cpu_print(void)
  */
 static void physmap_print(const struct handoff *h)
 {
-	uint64_t bytes[PHYSMAP_LOADER + 1] = { 0 };
+	uint64_t bytes[PHYSMAP_TYPE_MAX + 1] = { 0 };
 	uint64_t prev_end = 0;
 	char totals[256];
 	size_t pos = 0;
@@ -116,7 +116,7 @@ static void physmap_print(const struct handoff *h)
 		if (e->start < prev_end)
 			panic("handoff: physmap[%u] at 0x%lx overlaps or precedes the entry before (ends 0x%lx)",
 			      i, e->start, prev_end);
-		if (e->type < PHYSMAP_USABLE || e->type > PHYSMAP_LOADER)
+		if (e->type < PHYSMAP_USABLE || e->type > PHYSMAP_TYPE_MAX)
 			panic("handoff: physmap[%u] has unknown type %u", i, e->type);
 		prev_end = e->end;
 		bytes[e->type] += e->end - e->start;
@@ -129,7 +129,7 @@ static void physmap_print(const struct handoff *h)
 			       physmap_type_name(e->type));
 	}
 
-	for (uint32_t t = PHYSMAP_USABLE; t <= PHYSMAP_LOADER; t++) {
+	for (uint32_t t = PHYSMAP_USABLE; t <= PHYSMAP_TYPE_MAX; t++) {
 		if (!bytes[t] && t != PHYSMAP_USABLE)
 			continue;
 		pos += ksnprintf(totals + pos, pos < sizeof(totals) ? sizeof(totals) - pos : 0,

@@ -384,11 +384,14 @@ void pgtable_dump_walk(const struct pgtable_ops *ops, phys_addr_t root, virt_add
  * The direct map covers RAM: usable, loader-owned, ACPI and persistent
  * ranges.  Reserved ranges are left out: firmware reports device windows
  * there (q35's PCIe ECAM at 0xb0000000), and a write-back mapping of them
- * invites speculative reads; unusable ranges have failed memory tests.
+ * invites speculative reads; unusable ranges have failed memory tests;
+ * soft-reserved memory belongs to its driver (Linux maps it only when
+ * dax/kmem onlines it); unaccepted memory must not be touched at all.
  */
 static bool dm_range(const struct physmap_entry *e, phys_addr_t *s, phys_addr_t *end)
 {
 	if (e->type == 0 || e->type == PHYSMAP_RESERVED || e->type == PHYSMAP_UNUSABLE ||
+	    e->type == PHYSMAP_SOFT_RESERVED || e->type == PHYSMAP_UNACCEPTED ||
 	    e->end <= e->start)
 		return false;
 	*s = ALIGN_DOWN(e->start, SZ_2M);

@@ -18,20 +18,29 @@
 #include "types.h"
 #include "handoff.h"
 #include "mm/physmap.h"
+#include "lib/printf.h"
 
 /*
  * Ranks: a higher rank wins where ranges overlap.
- *   usable < loader (owner 1..15, the higher owner wins) < persistent
- *   < ACPI reclaim < ACPI NVS < reserved < unusable
+ *   usable < soft reserved < loader (owner 1..15, the higher owner wins)
+ *   < persistent < unaccepted < ACPI reclaim < ACPI NVS < reserved < unusable
+ * Loader-kept ranges beat soft reserved: what the loader holds is in use,
+ * whatever the (possibly faked) attributes say.  The two fake classes are
+ * counted but never win: they only turn a "usable" winner into soft
+ * reserved or reserved.
  */
 #define RANK_NONE        0
 #define RANK_USABLE      1
+#define RANK_SOFT        8
 #define RANK_LOADER(o)   (16 + (o))          /* 16..31 */
 #define RANK_PERSISTENT  40
-#define RANK_ACPI        41
-#define RANK_NVS         42
-#define RANK_RESERVED    43
-#define RANK_UNUSABLE    44
+#define RANK_UNACCEPTED  41
+#define RANK_ACPI        42
+#define RANK_NVS         43
+#define RANK_RESERVED    44
+#define RANK_UNUSABLE    45
+#define RANK_FAKE_SP     62                  /* efi_fake_mem sets EFI_ATTR_SP */
+#define RANK_FAKE_NOWB   63                  /* efi_fake_mem clears EFI_ATTR_WB */
 #define RANK_COUNT       64
 
 _Static_assert(OWNER_MAX <= 16, "loader owners must fit ranks 16..31");
@@ -42,7 +51,7 @@ struct physmap_event {
 	int32_t  delta;         /* +1 open, -1 close */
 };
 
-static struct physmap_event physmap_events[2 * PHYSMAP_MAX_INPUT];
+static struct physmap_event physmap_events[2 * (PHYSMAP_MAX_INPUT + PHYSMAP_MAX_FAKE)];
 
 uint32_t physmap_type_from_efi(uint32_t efi_type)
 {
@@ -64,14 +73,43 @@ uint32_t physmap_type_from_efi(uint32_t efi_type)
 		return 0;
 	case EFI_PERSISTENT_MEMORY:
 		return PHYSMAP_PERSISTENT;
+	case EFI_UNACCEPTED_MEMORY:     /* needs accepting (TDX/SNP) before use */
+		return PHYSMAP_UNACCEPTED;
 	case EFI_RESERVED_MEMORY:
 	case EFI_RUNTIME_CODE:
 	case EFI_RUNTIME_DATA:
 	case EFI_PAL_CODE:
-	case EFI_UNACCEPTED_MEMORY:     /* needs accepting (TDX/SNP) before use */
 	default:                        /* OEM/OS-defined and unknown types */
 		return PHYSMAP_RESERVED;
 	}
+}
+
+uint32_t physmap_classify(uint32_t efi_type, uint64_t attribute)
+{
+	uint32_t type = physmap_type_from_efi(efi_type);
+
+	if (type != PHYSMAP_USABLE)
+		return type;
+	if (attribute & EFI_ATTR_SP)
+		return PHYSMAP_SOFT_RESERVED;
+	if (!(attribute & EFI_ATTR_WB))
+		return PHYSMAP_RESERVED;
+	return PHYSMAP_USABLE;
+}
+
+size_t physmap_first_above(const struct physmap_entry *map, size_t n, uint64_t pa)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (map[mid].end > pa)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 const char *physmap_type_name(uint32_t type)
@@ -84,6 +122,8 @@ const char *physmap_type_name(uint32_t type)
 	case PHYSMAP_UNUSABLE:     return "unusable";
 	case PHYSMAP_PERSISTENT:   return "persistent";
 	case PHYSMAP_LOADER:       return "loader";
+	case PHYSMAP_SOFT_RESERVED: return "soft reserved";
+	case PHYSMAP_UNACCEPTED:   return "unaccepted";
 	default:                   return "unknown";
 	}
 }
@@ -111,7 +151,9 @@ static uint32_t physmap_rank(uint32_t type, uint32_t owner)
 	switch (type) {
 	case PHYSMAP_USABLE:       return RANK_USABLE;
 	case PHYSMAP_LOADER:       return RANK_LOADER(owner < OWNER_MAX ? owner : 0);
+	case PHYSMAP_SOFT_RESERVED: return RANK_SOFT;
 	case PHYSMAP_PERSISTENT:   return RANK_PERSISTENT;
+	case PHYSMAP_UNACCEPTED:   return RANK_UNACCEPTED;
 	case PHYSMAP_ACPI_RECLAIM: return RANK_ACPI;
 	case PHYSMAP_ACPI_NVS:     return RANK_NVS;
 	case PHYSMAP_UNUSABLE:     return RANK_UNUSABLE;
@@ -129,7 +171,9 @@ static void physmap_unrank(uint32_t rank, uint32_t *type, uint32_t *owner)
 	}
 	switch (rank) {
 	case RANK_USABLE:     *type = PHYSMAP_USABLE; break;
+	case RANK_SOFT:       *type = PHYSMAP_SOFT_RESERVED; break;
 	case RANK_PERSISTENT: *type = PHYSMAP_PERSISTENT; break;
+	case RANK_UNACCEPTED: *type = PHYSMAP_UNACCEPTED; break;
 	case RANK_ACPI:       *type = PHYSMAP_ACPI_RECLAIM; break;
 	case RANK_NVS:        *type = PHYSMAP_ACPI_NVS; break;
 	case RANK_UNUSABLE:   *type = PHYSMAP_UNUSABLE; break;
@@ -207,15 +251,33 @@ static int physmap_emit(struct physmap_entry *out, size_t cap, size_t *nr,
 	return 0;
 }
 
-/* The highest-ranked class with a non-zero count, or RANK_NONE. */
+/* The highest-ranked real class with a non-zero count, or RANK_NONE; a
+ * usable winner under an active fake range becomes what the faked
+ * attributes make it (SP first, as physmap_classify). */
 static uint32_t physmap_winner(uint64_t mask)
 {
-	return mask ? 63 - (uint32_t)__builtin_clzll(mask) : RANK_NONE;
+	uint64_t real = mask & ~((1ULL << RANK_FAKE_SP) | (1ULL << RANK_FAKE_NOWB));
+	uint32_t win = real ? 63 - (uint32_t)__builtin_clzll(real) : RANK_NONE;
+
+	if (win == RANK_USABLE && (mask & (1ULL << RANK_FAKE_SP)))
+		return RANK_SOFT;
+	if (win == RANK_USABLE && (mask & (1ULL << RANK_FAKE_NOWB)))
+		return RANK_RESERVED;
+	return win;
 }
 
 int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,
 		      const struct physmap_entry *keep, size_t nr_keep,
 		      struct physmap_entry *out, size_t cap)
+{
+	return physmap_normalize_fake(efi_map, map_size, desc_size, keep, nr_keep, NULL, 0,
+				      out, cap);
+}
+
+int physmap_normalize_fake(const void *efi_map, size_t map_size, size_t desc_size,
+			   const struct physmap_entry *keep, size_t nr_keep,
+			   const struct physmap_fake *fake, size_t nr_fake,
+			   struct physmap_entry *out, size_t cap)
 {
 	const uint8_t *p = efi_map;
 	struct physmap_event *ev = physmap_events;
@@ -230,10 +292,13 @@ int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,
 		return PHYSMAP_EBADDESC;
 	if (nr_keep > 0 && keep == NULL)
 		return PHYSMAP_EBADDESC;
+	if (nr_fake > 0 && fake == NULL)
+		return PHYSMAP_EBADDESC;
 	if (cap > 0 && out == NULL)
 		return PHYSMAP_ENOSPC;
 	nr_desc = map_size / desc_size;        /* a trailing partial descriptor is ignored */
-	if (nr_desc > PHYSMAP_MAX_INPUT || nr_keep > PHYSMAP_MAX_INPUT - nr_desc)
+	if (nr_desc > PHYSMAP_MAX_INPUT || nr_keep > PHYSMAP_MAX_INPUT - nr_desc ||
+	    nr_fake > PHYSMAP_MAX_FAKE)
 		return PHYSMAP_ETOOMANY;
 
 	for (size_t i = 0; i < nr_desc; i++) {
@@ -242,7 +307,7 @@ int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,
 		uint64_t end;
 
 		__builtin_memcpy(&d, p + i * desc_size, sizeof(d));
-		type = physmap_type_from_efi(d.type);
+		type = physmap_classify(d.type, d.attribute);
 		if (type == 0 || d.number_of_pages == 0)
 			continue;
 		/* A descriptor running past 2^64 is clamped to the top page. */
@@ -263,6 +328,18 @@ int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,
 			continue;
 		ev[nr_ev++] = (struct physmap_event){ keep[i].start, rank, +1 };
 		ev[nr_ev++] = (struct physmap_event){ keep[i].end, rank, -1 };
+	}
+	for (size_t i = 0; i < nr_fake; i++) {
+		if (fake[i].end <= fake[i].start)
+			continue;
+		if (fake[i].set & EFI_ATTR_SP) {
+			ev[nr_ev++] = (struct physmap_event){ fake[i].start, RANK_FAKE_SP, +1 };
+			ev[nr_ev++] = (struct physmap_event){ fake[i].end, RANK_FAKE_SP, -1 };
+		}
+		if (fake[i].clear & EFI_ATTR_WB) {
+			ev[nr_ev++] = (struct physmap_event){ fake[i].start, RANK_FAKE_NOWB, +1 };
+			ev[nr_ev++] = (struct physmap_event){ fake[i].end, RANK_FAKE_NOWB, -1 };
+		}
 	}
 
 	physmap_sort(ev, nr_ev);
@@ -290,4 +367,99 @@ int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,
 		seg_rank = win;
 	}
 	return (int)nr_out;
+}
+
+/* ---- efi_fake_mem (test only) ----------------------------------------- */
+
+/* Digits of base 16 (after "0x") or 10, then an optional K/M/G suffix.
+ * Returns the character after the number, or NULL (no digits, overflow). */
+static const char *physmap_parse_num(const char *p, uint64_t *v, bool suffix)
+{
+	unsigned base = 10, shift = 0;
+	const char *start;
+	uint64_t x = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	for (start = p;; p++) {
+		unsigned d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			break;
+		if (x > (UINT64_MAX - d) / base)
+			return NULL;
+		x = x * base + d;
+	}
+	if (p == start)
+		return NULL;
+	if (suffix) {
+		switch (*p) {
+		case 'k': case 'K': shift = 10; p++; break;
+		case 'm': case 'M': shift = 20; p++; break;
+		case 'g': case 'G': shift = 30; p++; break;
+		default: break;
+		}
+		if (shift && x > (UINT64_MAX >> shift))
+			return NULL;
+	}
+	*v = x << shift;
+	return p;
+}
+
+int physmap_parse_fake(const char *s, struct physmap_fake *out, size_t cap,
+		       char *err, size_t elen)
+{
+	size_t n = 0;
+	const char *p = s;
+
+	while (*p && *p != ' ') {
+		uint64_t size, start, attr;
+		bool clear = false;
+
+		p = physmap_parse_num(p, &size, true);
+		if (p && *p == '@')
+			p = physmap_parse_num(p + 1, &start, true);
+		else
+			p = NULL;
+		if (p && *p == ':') {
+			p++;
+			if (*p == '~') {
+				clear = true;
+				p++;
+			}
+			if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
+				p = NULL;                /* attr is hex, 0x required */
+			else
+				p = physmap_parse_num(p, &attr, false);
+		} else {
+			p = NULL;
+		}
+		if (!p || (*p && *p != ',' && *p != ' ')) {
+			ksnprintf(err, elen, "efi_fake_mem: item %zu is not size@start:0xattr"
+				  " or size@start:~0xattr", n + 1);
+			return -1;
+		}
+		if (size == 0 || start > UINT64_MAX - size) {
+			ksnprintf(err, elen, "efi_fake_mem: item %zu: empty or wrapping range",
+				  n + 1);
+			return -1;
+		}
+		if (n == cap) {
+			ksnprintf(err, elen, "efi_fake_mem: more than %zu items", cap);
+			return -1;
+		}
+		out[n++] = (struct physmap_fake){ start, start + size, clear ? 0 : attr,
+						  clear ? attr : 0 };
+		if (*p == ',')
+			p++;
+	}
+	return (int)n;
 }

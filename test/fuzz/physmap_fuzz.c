@@ -7,6 +7,8 @@
  *               capacity = 1 + value * 20 (tests ENOSPC)
  *   then        kept ranges, 16 bytes each (u64 start, u64 size; owner from
  *               the low bits of start)
+ *   then        (byte 0 / 24) % 3 efi_fake_mem ranges, 16 bytes each (u64
+ *               start, u64 size; bit 0 of start: set SP, else clear WB)
  *   the rest    the raw EFI memory map, walked by the descriptor size
  * Checks the header's contract on every successful result: count <= cap,
  * sorted, non-overlapping, non-empty, known types, owner only on loader
@@ -20,16 +22,18 @@
 
 static struct physmap_entry out[1 + 63 * 20];
 static struct physmap_entry keep[3];
+static struct physmap_fake fake[2];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t desc_size, nr_keep, cap;
+	size_t desc_size, nr_keep, nr_fake, cap;
 	int ret;
 
 	if (size < 2)
 		return 0;
 	desc_size = data[0] >= 0xf0 ? (size_t)(data[0] % 40) : 40 + (size_t)(data[0] % 24);
 	nr_keep = data[1] & 3;
+	nr_fake = (size_t)(data[0] / 24) % 3;
 	cap = 1 + (size_t)(data[1] >> 2) * 20;
 	data += 2;
 	size -= 2;
@@ -49,8 +53,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 16;
 	}
 
-	ret = physmap_normalize(size ? data : NULL, size, desc_size, nr_keep ? keep : NULL,
-				nr_keep, out, cap);
+	if (size < nr_fake * 16)
+		nr_fake = size / 16;
+	for (size_t i = 0; i < nr_fake; i++) {
+		uint64_t start, len;
+
+		memcpy(&start, data, 8);
+		memcpy(&len, data + 8, 8);
+		fake[i].start = start;
+		fake[i].end = len > UINT64_MAX - start ? UINT64_MAX : start + len;
+		fake[i].set = (start & 1) ? EFI_ATTR_SP : 0;
+		fake[i].clear = (start & 1) ? 0 : EFI_ATTR_WB;
+		data += 16;
+		size -= 16;
+	}
+
+	ret = physmap_normalize_fake(size ? data : NULL, size, desc_size, nr_keep ? keep : NULL,
+				     nr_keep, nr_fake ? fake : NULL, nr_fake, out, cap);
 	if (desc_size < sizeof(struct efi_memory_descriptor) && size >= desc_size && desc_size)
 		FUZZ_CHECK(ret == PHYSMAP_EBADDESC);
 	if (ret < 0) {
@@ -63,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct physmap_entry *e = &out[i];
 
 		FUZZ_CHECK(e->start < e->end);
-		FUZZ_CHECK(e->type >= PHYSMAP_USABLE && e->type <= PHYSMAP_LOADER);
+		FUZZ_CHECK(e->type >= PHYSMAP_USABLE && e->type <= PHYSMAP_TYPE_MAX);
 		FUZZ_CHECK(e->type == PHYSMAP_LOADER ? e->owner < OWNER_MAX : e->owner == 0);
 		if (e->type == PHYSMAP_USABLE)
 			FUZZ_CHECK(IS_ALIGNED(e->start, PAGE_SIZE) &&

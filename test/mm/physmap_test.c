@@ -29,16 +29,23 @@ static void raw_init(struct rawmap *m, size_t desc_size)
 	m->n = 0;
 }
 
-static void raw_add(struct rawmap *m, uint32_t type, uint64_t start, uint64_t pages)
+static void raw_add_attr(struct rawmap *m, uint32_t type, uint64_t start, uint64_t pages,
+			 uint64_t attr)
 {
 	struct efi_memory_descriptor d = {
 		.type = type, .physical_start = start, .virtual_start = 0,
-		.number_of_pages = pages, .attribute = 0xf,
+		.number_of_pages = pages, .attribute = attr,
 	};
 
 	assert_true(m->n < MAXD);
 	memcpy(m->buf + m->n * m->desc_size, &d, sizeof(d));
 	m->n++;
+}
+
+/* UC|WC|WT|WB: what OVMF reports for RAM. */
+static void raw_add(struct rawmap *m, uint32_t type, uint64_t start, uint64_t pages)
+{
+	raw_add_attr(m, type, start, pages, 0xf);
 }
 
 static int raw_norm(struct rawmap *m, const struct physmap_entry *keep, size_t nk,
@@ -245,7 +252,9 @@ static void test_physmap_normalize_overflow_clamped(void **state)
 #define NGRAN     512
 static uint32_t model_rank(uint32_t type, uint32_t owner)
 {
-	static const uint32_t base[] = { 0, 1, 43, 41, 42, 44, 40, 16 };
+	/* by PHYSMAP_* type: usable, reserved, ACPI, NVS, unusable, persistent,
+	 * loader, soft reserved, unaccepted */
+	static const uint32_t base[] = { 0, 1, 44, 42, 43, 45, 40, 16, 8, 41 };
 
 	return type == PHYSMAP_LOADER ? 16 + owner : base[type];
 }
@@ -256,13 +265,16 @@ static void test_physmap_normalize_random_vs_model(void **state)
 		EFI_CONVENTIONAL_MEMORY, EFI_CONVENTIONAL_MEMORY, EFI_BOOT_SERVICES_DATA,
 		EFI_LOADER_DATA, EFI_RESERVED_MEMORY, EFI_ACPI_RECLAIM, EFI_ACPI_NVS,
 		EFI_UNUSABLE_MEMORY, EFI_MMIO, EFI_PERSISTENT_MEMORY, EFI_RUNTIME_CODE, 0x80000001,
+		EFI_UNACCEPTED_MEMORY, EFI_BOOT_SERVICES_CODE,
 	};
+	static const uint64_t attrs[] = { 0xf, 0xf, 0xf, 0x8, 0x1, 0x0, 0xf | EFI_ATTR_SP, EFI_ATTR_SP };
+	struct physmap_fake fake[2];
 	uint32_t want_rank[NGRAN];
 	struct physmap_entry keep[8];
 
 	srand(1234);
 	for (int iter = 0; iter < 2000; iter++) {
-		int nd = rand() % 40, nk = rand() % 4, n;
+		int nd = rand() % 40, nk = rand() % 4, nf = rand() % 3, n;
 
 		raw_init(&map, (rand() & 1) ? 40 : 48);
 		memset(want_rank, 0, sizeof(want_rank));
@@ -272,9 +284,10 @@ static void test_physmap_normalize_random_vs_model(void **state)
 			uint64_t g = (uint64_t)(rand() % NGRAN);
 			uint64_t s = (rand() % 4) ? ALIGN_DOWN(g * GRAN, PAGE_SIZE) : g * GRAN;
 			uint64_t pages = (uint64_t)(rand() % 16);
-			uint32_t kt = physmap_type_from_efi(t);
+			uint64_t at = attrs[rand() % ARRAY_SIZE(attrs)];
+			uint32_t kt = physmap_classify(t, at);
 
-			raw_add(&map, t, s, pages);
+			raw_add_attr(&map, t, s, pages, at);
 			for (uint64_t a = s; kt && a < s + pages * PAGE_SIZE && a < NGRAN * GRAN; a += GRAN)
 				want_rank[a / GRAN] = MAX(want_rank[a / GRAN], model_rank(kt, 0));
 		}
@@ -286,7 +299,25 @@ static void test_physmap_normalize_random_vs_model(void **state)
 			for (uint64_t a = s; a < s + len && a < NGRAN * GRAN; a += GRAN)
 				want_rank[a / GRAN] = MAX(want_rank[a / GRAN], model_rank(PHYSMAP_LOADER, owner));
 		}
-		n = raw_norm(&map, keep, nk, out, HANDOFF_PHYSMAP_MAX);
+		/* A fake turns granules whose winner is plain usable into soft
+		 * reserved (set SP, checked first) or reserved (clear WB). */
+		uint32_t fake_rank[NGRAN] = { 0 };
+
+		for (int i = 0; i < nf; i++) {
+			uint64_t s = (uint64_t)(rand() % NGRAN) * GRAN, len = (uint64_t)(rand() % 64) * GRAN;
+			bool sp = rand() & 1;
+
+			fake[i] = (struct physmap_fake){ s, s + len, sp ? EFI_ATTR_SP : 0,
+							 sp ? 0 : EFI_ATTR_WB };
+			for (uint64_t a = s; a < s + len && a < NGRAN * GRAN; a += GRAN)
+				if (fake_rank[a / GRAN] != 8)
+					fake_rank[a / GRAN] = sp ? 8 : 44;
+		}
+		for (int g = 0; g < NGRAN; g++)
+			if (want_rank[g] == 1 && fake_rank[g])
+				want_rank[g] = fake_rank[g];
+		n = physmap_normalize_fake(map.buf, map.n * map.desc_size, map.desc_size, keep, nk,
+					   fake, nf, out, HANDOFF_PHYSMAP_MAX);
 		assert_true(n >= 0);
 
 		uint32_t got_rank[NGRAN + 16] = { 0 };
@@ -332,7 +363,162 @@ static void test_physmap_names(void **state)
 	assert_int_equal(physmap_type_from_efi(EFI_MMIO), 0);
 	assert_int_equal(physmap_type_from_efi(EFI_BOOT_SERVICES_CODE), PHYSMAP_USABLE);
 	assert_int_equal(physmap_type_from_efi(0x70000000), PHYSMAP_RESERVED);
-	assert_int_equal(physmap_type_from_efi(EFI_UNACCEPTED_MEMORY), PHYSMAP_RESERVED);
+	assert_int_equal(physmap_type_from_efi(EFI_UNACCEPTED_MEMORY), PHYSMAP_UNACCEPTED);
+	assert_string_equal(physmap_type_name(PHYSMAP_SOFT_RESERVED), "soft reserved");
+	assert_string_equal(physmap_type_name(PHYSMAP_UNACCEPTED), "unaccepted");
+}
+
+/* Linux's do_add_efi_memmap(): SP first, then WB, for every usable type. */
+static void test_physmap_classify(void **state)
+{
+	assert_int_equal(physmap_classify(EFI_CONVENTIONAL_MEMORY, EFI_ATTR_WB), PHYSMAP_USABLE);
+	assert_int_equal(physmap_classify(EFI_CONVENTIONAL_MEMORY, 0xf), PHYSMAP_USABLE);
+	assert_int_equal(physmap_classify(EFI_CONVENTIONAL_MEMORY, EFI_ATTR_UC), PHYSMAP_RESERVED);
+	assert_int_equal(physmap_classify(EFI_CONVENTIONAL_MEMORY, 0), PHYSMAP_RESERVED);
+	assert_int_equal(physmap_classify(EFI_BOOT_SERVICES_DATA, EFI_ATTR_UC | EFI_ATTR_WC),
+			 PHYSMAP_RESERVED);
+	assert_int_equal(physmap_classify(EFI_CONVENTIONAL_MEMORY, 0xf | EFI_ATTR_SP),
+			 PHYSMAP_SOFT_RESERVED);
+	assert_int_equal(physmap_classify(EFI_LOADER_CODE, EFI_ATTR_SP), PHYSMAP_SOFT_RESERVED);
+	assert_int_equal(physmap_classify(EFI_PERSISTENT_MEMORY, 0xf), PHYSMAP_PERSISTENT);
+	assert_int_equal(physmap_classify(EFI_PERSISTENT_MEMORY, 0xf | EFI_ATTR_NV),
+			 PHYSMAP_PERSISTENT);
+	assert_int_equal(physmap_classify(EFI_UNACCEPTED_MEMORY, 0xf), PHYSMAP_UNACCEPTED);
+	/* attributes never make a non-usable type usable, nor change it */
+	assert_int_equal(physmap_classify(EFI_ACPI_RECLAIM, EFI_ATTR_SP | 0xf), PHYSMAP_ACPI_RECLAIM);
+	assert_int_equal(physmap_classify(EFI_RUNTIME_DATA, 0xf | EFI_ATTR_RUNTIME),
+			 PHYSMAP_RESERVED);
+	assert_int_equal(physmap_classify(EFI_MMIO, 0x1), 0);
+	assert_false(physmap_is_ram(PHYSMAP_SOFT_RESERVED));
+	assert_false(physmap_is_ram(PHYSMAP_UNACCEPTED));
+	assert_false(physmap_is_ram(PHYSMAP_PERSISTENT));
+	assert_true(physmap_is_ram(PHYSMAP_USABLE));
+	assert_true(physmap_is_ram(PHYSMAP_LOADER));
+}
+
+/* A map as a machine with HBM/CXL, an uncached window, NVDIMM and a
+ * confidential guest's unaccepted memory reports it. */
+static void test_physmap_normalize_attributes(void **state)
+{
+	static const struct physmap_entry keep[] = {
+		{ 0x2000000, 0x2001000, PHYSMAP_LOADER, OWNER_KERNEL },   /* inside the SP range */
+	};
+
+	raw_init(&map, 48);
+	raw_add_attr(&map, EFI_CONVENTIONAL_MEMORY, 0x0, 0x1000, 0xf);               /* 0-16M */
+	raw_add_attr(&map, EFI_CONVENTIONAL_MEMORY, 0x1000000, 0x1000, 0xf | EFI_ATTR_SP);
+	raw_add_attr(&map, EFI_BOOT_SERVICES_DATA, 0x2000000, 0x1000, 0xf | EFI_ATTR_SP);
+	raw_add_attr(&map, EFI_CONVENTIONAL_MEMORY, 0x3000000, 0x1000, EFI_ATTR_UC);
+	raw_add_attr(&map, EFI_PERSISTENT_MEMORY, 0x4000000, 0x1000, 0xf | EFI_ATTR_NV);
+	raw_add_attr(&map, EFI_UNACCEPTED_MEMORY, 0x5000000, 0x1000, 0xf);
+	raw_add_attr(&map, EFI_CONVENTIONAL_MEMORY, 0x6000000, 0x1000, 0xf);
+	assert_int_equal(raw_norm(&map, keep, 1, out, HANDOFF_PHYSMAP_MAX), 8);
+	check_entry(&out[0], 0x0, 0x1000000, PHYSMAP_USABLE, 0);
+	check_entry(&out[1], 0x1000000, 0x2000000, PHYSMAP_SOFT_RESERVED, 0);
+	/* what the loader holds stays kept even where the map says SP */
+	check_entry(&out[2], 0x2000000, 0x2001000, PHYSMAP_LOADER, OWNER_KERNEL);
+	check_entry(&out[3], 0x2001000, 0x3000000, PHYSMAP_SOFT_RESERVED, 0);
+	check_entry(&out[4], 0x3000000, 0x4000000, PHYSMAP_RESERVED, 0);
+	check_entry(&out[5], 0x4000000, 0x5000000, PHYSMAP_PERSISTENT, 0);
+	check_entry(&out[6], 0x5000000, 0x6000000, PHYSMAP_UNACCEPTED, 0);
+	check_entry(&out[7], 0x6000000, 0x7000000, PHYSMAP_USABLE, 0);
+}
+
+/* efi_fake_mem: set SP / clear WB over usable memory only, never creating
+ * memory in a hole, never changing ACPI or loader-kept ranges. */
+static void test_physmap_normalize_fake(void **state)
+{
+	static const struct physmap_entry keep[] = {
+		{ 0x1800000, 0x1801000, PHYSMAP_LOADER, OWNER_PGTABLE },
+	};
+	static const struct physmap_fake fake[] = {
+		{ 0x1000000, 0x2000000, EFI_ATTR_SP, 0 },          /* 16M-32M: SP */
+		{ 0x3000000, 0x5000000, 0, EFI_ATTR_WB },          /* 48M-80M: no WB, over a hole */
+		{ 0x5800000, 0x5900000, EFI_ATTR_SP, 0 },          /* over ACPI: nothing */
+		{ 0x6000000, 0x6100000, EFI_ATTR_RO, EFI_ATTR_XP }, /* other bits: nothing */
+	};
+
+	raw_init(&map, 40);
+	raw_add(&map, EFI_CONVENTIONAL_MEMORY, 0x0, 0x4000);        /* 0-64M */
+	raw_add(&map, EFI_ACPI_RECLAIM, 0x5800000, 0x100);
+	raw_add(&map, EFI_CONVENTIONAL_MEMORY, 0x6000000, 0x1000);
+	assert_int_equal(physmap_normalize_fake(map.buf, map.n * 40, 40, keep, 1, fake, 4, out,
+						HANDOFF_PHYSMAP_MAX), 8);
+	check_entry(&out[0], 0x0, 0x1000000, PHYSMAP_USABLE, 0);
+	check_entry(&out[1], 0x1000000, 0x1800000, PHYSMAP_SOFT_RESERVED, 0);
+	check_entry(&out[2], 0x1800000, 0x1801000, PHYSMAP_LOADER, OWNER_PGTABLE);
+	check_entry(&out[3], 0x1801000, 0x2000000, PHYSMAP_SOFT_RESERVED, 0);
+	check_entry(&out[4], 0x2000000, 0x3000000, PHYSMAP_USABLE, 0);
+	check_entry(&out[5], 0x3000000, 0x4000000, PHYSMAP_RESERVED, 0);
+	check_entry(&out[6], 0x5800000, 0x5900000, PHYSMAP_ACPI_RECLAIM, 0);
+	check_entry(&out[7], 0x6000000, 0x7000000, PHYSMAP_USABLE, 0);
+}
+
+static void test_physmap_normalize_fake_limits(void **state)
+{
+	static struct physmap_fake fake[PHYSMAP_MAX_FAKE + 1];
+
+	raw_init(&map, 40);
+	raw_add(&map, EFI_CONVENTIONAL_MEMORY, 0x0, 0x10);
+	assert_int_equal(physmap_normalize_fake(map.buf, 40, 40, NULL, 0, fake,
+						PHYSMAP_MAX_FAKE + 1, out, 4), PHYSMAP_ETOOMANY);
+	assert_int_equal(physmap_normalize_fake(map.buf, 40, 40, NULL, 0, NULL, 1, out, 4),
+			 PHYSMAP_EBADDESC);
+	/* empty fakes are ignored */
+	assert_int_equal(physmap_normalize_fake(map.buf, 40, 40, NULL, 0, fake, PHYSMAP_MAX_FAKE,
+						out, 4), 1);
+	check_entry(&out[0], 0x0, 0x10000, PHYSMAP_USABLE, 0);
+}
+
+static void test_physmap_parse_fake(void **state)
+{
+	struct physmap_fake f[PHYSMAP_MAX_FAKE];
+	char err[128];
+
+	assert_int_equal(physmap_parse_fake("256M@0x50000000:0x40000", f, 8, err, sizeof(err)), 1);
+	assert_int_equal(f[0].start, 0x50000000);
+	assert_int_equal(f[0].end, 0x60000000);
+	assert_int_equal(f[0].set, EFI_ATTR_SP);
+	assert_int_equal(f[0].clear, 0);
+	assert_int_equal(physmap_parse_fake("4K@1G:~0x8,0x2000@4096:0x40000 next", f, 8, err,
+					    sizeof(err)), 2);
+	assert_int_equal(f[0].start, 1ULL << 30);
+	assert_int_equal(f[0].end, (1ULL << 30) + 4096);
+	assert_int_equal(f[0].set, 0);
+	assert_int_equal(f[0].clear, EFI_ATTR_WB);
+	assert_int_equal(f[1].start, 4096);
+	assert_int_equal(f[1].end, 4096 + 0x2000);
+	assert_int_equal(physmap_parse_fake("", f, 8, err, sizeof(err)), 0);
+
+	assert_int_equal(physmap_parse_fake("256M@0x50000000", f, 8, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "item 1"));
+	assert_int_equal(physmap_parse_fake("1M@0:0x8,junk", f, 8, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "item 2"));
+	assert_int_equal(physmap_parse_fake("1M@0:40000", f, 8, err, sizeof(err)), -1);
+	assert_int_equal(physmap_parse_fake("0@0:0x8", f, 8, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty or wrapping"));
+	assert_int_equal(physmap_parse_fake("2M@0xffffffffffffffff:0x8", f, 8, err, sizeof(err)), -1);
+	assert_int_equal(physmap_parse_fake("99999999999999999999@0:0x8", f, 8, err, sizeof(err)), -1);
+	assert_int_equal(physmap_parse_fake("17179869184G@0:0x8", f, 8, err, sizeof(err)), -1);
+	assert_int_equal(physmap_parse_fake("1M@0:0x8,1M@2M:0x8", f, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than 1"));
+}
+
+static void test_physmap_first_above(void **state)
+{
+	static const struct physmap_entry m[] = {
+		{ 0x1000, 0x2000, PHYSMAP_USABLE, 0 },
+		{ 0x3000, 0x4000, PHYSMAP_RESERVED, 0 },
+		{ 0x4000, 0x8000, PHYSMAP_USABLE, 0 },
+	};
+
+	assert_int_equal(physmap_first_above(m, 3, 0), 0);
+	assert_int_equal(physmap_first_above(m, 3, 0x1fff), 0);
+	assert_int_equal(physmap_first_above(m, 3, 0x2000), 1);
+	assert_int_equal(physmap_first_above(m, 3, 0x3fff), 1);
+	assert_int_equal(physmap_first_above(m, 3, 0x4000), 2);
+	assert_int_equal(physmap_first_above(m, 3, 0x8000), 3);
+	assert_int_equal(physmap_first_above(m, 0, 0), 0);
 }
 
 int main(void)
@@ -351,6 +537,12 @@ int main(void)
 		cmocka_unit_test(test_physmap_normalize_overflow_clamped),
 		cmocka_unit_test(test_physmap_normalize_random_vs_model),
 		cmocka_unit_test(test_physmap_names),
+		cmocka_unit_test(test_physmap_classify),
+		cmocka_unit_test(test_physmap_normalize_attributes),
+		cmocka_unit_test(test_physmap_normalize_fake),
+		cmocka_unit_test(test_physmap_normalize_fake_limits),
+		cmocka_unit_test(test_physmap_parse_fake),
+		cmocka_unit_test(test_physmap_first_above),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

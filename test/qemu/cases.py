@@ -307,6 +307,58 @@ def check_fallback(text, case):
 
 FULL = [check_topology, check_pgd, check_mm, check_zones, check_fallback]
 
+
+def fake_size(text):
+    """efi_fake_mem numbers: 0x hex or decimal bytes, optional K/M/G."""
+    m = re.fullmatch(r"(0x[0-9a-fA-F]+|\d+)([KMG]?)", text, re.I)
+    return int(m.group(1), 0) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2).upper()]
+
+
+def fake_mem_ranges(cmdline):
+    """(start, end, 'sp'|'nowb') from efi_fake_mem=size@start:attr items."""
+    m = re.search(r"efi_fake_mem=(\S+)", cmdline)
+    out = []
+    for item in (m.group(1).split(",") if m else []):
+        size, rest = item.split("@")
+        start, attr = rest.split(":")
+        size, start = fake_size(size), fake_size(start)
+        out.append((start, start + size, "nowb" if attr.startswith("~") else "sp"))
+    return out
+
+
+def check_fake_mem(text, case):
+    """efi_fake_mem ranges: soft reserved (SP) or reserved (no WB) in the
+    kernel's map, and no page table, text copy, memmap or node descriptor
+    inside them."""
+    errs = []
+    fakes = fake_mem_ranges(case.cmdline)
+    if not fakes:
+        return ["case has no efi_fake_mem ranges"]
+    for a, b, kind in fakes:
+        covered = 0
+        for s, e, what in re.findall(rf"^efi: mem: \[mem {HEX}-{HEX}\] (.*)$", text, re.M):
+            s, e = max(int(s, 16), a), min(int(e, 16) + 1, b)
+            if s >= e:
+                continue
+            ok = {"sp": ["soft reserved"], "nowb": ["reserved", "ACPI data", "ACPI NVS"]}[kind]
+            if what in ok:
+                covered += e - s
+            elif what.startswith("loader (") and what not in ("loader (page tables)", "loader (kernel text copy)"):
+                covered += e - s          # the firmware's own allocations for the loader stay kept
+            else:
+                errs.append(f"[{s:#x}-{e - 1:#x}] inside efi_fake_mem {kind} range is '{what}'")
+        if kind == "sp" and covered != b - a:
+            errs.append(f"SP range [{a:#x}-{b - 1:#x}]: only {covered >> 10} KiB soft reserved/kept")
+    addrs = [int(x, 16) for x in re.findall(rf"^PGD: Node \d+ at {HEX}", text, re.M)]
+    addrs += [int(x, 16) for x in re.findall(rf"^PGD: .* text at {HEX}", text, re.M)]
+    addrs += [int(x, 16) for x in re.findall(rf"^mm: node \d+ (?:memmap \d+|descriptor) at {HEX}", text, re.M)]
+    if len(addrs) < 4:
+        errs.append(f"only {len(addrs)} PGD/memmap/descriptor addresses in the log")
+    for x in addrs:
+        if any(a <= x < b for a, b, _ in fakes):
+            errs.append(f"early allocation at {x:#x} lies in an efi_fake_mem range")
+    return errs
+
 # ------------------------------------------------------------------ corrupt inputs
 
 def corrupt_kernel(work):
@@ -424,6 +476,16 @@ CASES = [
          expect=[r"^loader: boot CPU APIC id 0x0, .*1G pages no",
                  r"^PGD: Node 3 at 0x[0-9a-f]+ \(node 3\), (9|1\d) table pages"],
          checks=FULL),
+
+    # -- memory types and attributes (issue 8.3): the top 64 MiB of node 0
+    # marked specific-purpose, the top 16 MiB of node 1 stripped of WB --
+    # exactly where the copies, memmap and node descriptors go by default.
+    Case("efi-fake-mem-sp-nowb", cmdline="efi_fake_mem=64M@0x3c000000:0x40000,16M@0x7f000000:~0x8 qemu_exit",
+         expect=[r"^loader: efi_fake_mem \(test only\): \[mem 0x000000003c000000-0x000000003fffffff\] attributes \|0x40000 ",
+                 r"^loader: efi: 65536 KiB specific-purpose memory \(EFI_MEMORY_SP\): soft reserved",
+                 r"^efi: mem: \[mem 0x000000003c000000-0x000000003fffffff\] soft reserved$",
+                 r"^efi: .*soft reserved 65536K \(64 MiB\)"],
+         checks=FULL + [check_fake_mem]),
 
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)

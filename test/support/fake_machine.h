@@ -68,6 +68,7 @@ static inline void fm_efi(struct fake_machine *fm, uint32_t efi_type, uint64_t s
 	d->type = efi_type;
 	d->physical_start = start;
 	d->number_of_pages = (end - start) >> PAGE_SHIFT;
+	d->attribute = EFI_ATTR_UC | EFI_ATTR_WB;   /* plain RAM; ignored for other types */
 }
 
 /* Conventional RAM of node `node` (also recorded as an SRAT memblk). */
