@@ -123,6 +123,18 @@ static void test_options_has_whole_words_only(void **state)
 	assert_true(options_has("  ktext=off  ", "ktext=off"));
 }
 
+static void test_options_value(void **state)
+{
+	assert_string_equal(options_value("efi_fake_mem=1M@0:0x8 qemu_exit", "efi_fake_mem"),
+			    "1M@0:0x8 qemu_exit");
+	assert_string_equal(options_value("a efi_fake_mem= b", "efi_fake_mem"), " b");
+	assert_null(options_value("xefi_fake_mem=1", "efi_fake_mem"));
+	assert_null(options_value("efi_fake_memx=1", "efi_fake_mem"));
+	assert_null(options_value("efi_fake_mem", "efi_fake_mem"));
+	assert_null(options_value("", "efi_fake_mem"));
+	assert_null(options_value("a=1", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_options_from_file_comments_and_lines),
 		cmocka_unit_test(test_options_from_file_controls_and_truncation),
 		cmocka_unit_test(test_options_has_whole_words_only),
+		cmocka_unit_test(test_options_value),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
