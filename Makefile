@@ -115,7 +115,7 @@ $(BUILD)/esp.img: $(ESP_FILES)
 	mv $@.tmp $@
 
 .DEFAULT_GOAL := all
-all: $(BUILD)/esp.img tools
+all: $(BUILD)/esp.img tools acpi-tables
 
 # ---------------------------------------------------------------- host: tools, unit tests, fuzzers, bench
 HOST_CFLAGS  := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -DHOST -fno-omit-frame-pointer \

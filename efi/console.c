@@ -1,23 +1,27 @@
 /*
  * console.c - the loader's output: ConOut while boot services run (OVMF and
- * most firmware mirror it to the serial port), COM1 written directly after
- * ExitBootServices, when there is no firmware console any more.
+ * most firmware mirror it to the serial port), the UARTs serial.c found
+ * written directly after ExitBootServices, when there is no firmware
+ * console any more (MMIO ones through the firmware's identity map, which
+ * stays until the jump).
  */
 #include "efi/loader.h"
 #include "lib/printf.h"
+#include "uart16550.h"
 
-#define COM1      0x3f8
-#define COM1_LSR  (COM1 + 5)
-#define LSR_THRE  0x20
-
-static bool exited;
+static const struct handoff *exited;
 
 /* Polled, bounded: a missing UART must not hang the loader. */
-static void com1_putc(char c)
+static void uarts_putc(char c)
 {
-	for (int spin = 0; spin < 100000 && !(inb(COM1_LSR) & LSR_THRE); spin++)
-		;
-	outb(COM1, (uint8_t)c);
+	for (uint32_t i = 0; i < exited->nr_uarts && i < HANDOFF_UART_MAX; i++) {
+		const struct handoff_uart *u = &exited->uart[i];
+
+		for (int spin = 0; spin < 100000 && !(uart_in(u, u->base, UART_LSR) & UART_LSR_THRE);
+		     spin++)
+			;
+		uart_out(u, u->base, UART_THR, (uint8_t)c);
+	}
 }
 
 static void conout_write(const char *s)
@@ -55,14 +59,14 @@ void loader_printf(const char *fmt, ...)
 	}
 	for (const char *s = buf; *s; s++) {
 		if (*s == '\n')
-			com1_putc('\r');
-		com1_putc(*s);
+			uarts_putc('\r');
+		uarts_putc(*s);
 	}
 }
 
-void console_exit_boot_services(void)
+void console_exit_boot_services(const struct handoff *h)
 {
-	exited = true;
+	exited = h;
 }
 
 const char *efi_status_str(EFI_STATUS st)

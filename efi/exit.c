@@ -133,10 +133,10 @@ EFI_STATUS exit_and_jump(struct loader *l)
 			loader_printf("loader: GetMemoryMap failed: %s\n", efi_status_str(st));
 			return st;
 		}
-		console_exit_boot_services();
+		console_exit_boot_services(h);
 		fatal_after_exit("ExitBootServices kept failing", (int)(st & 0xffff));
 	}
-	console_exit_boot_services();
+	console_exit_boot_services(h);
 
 	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
 				   l->fake, l->nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);

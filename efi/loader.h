@@ -23,10 +23,20 @@
 #include "x86.h"
 #include "efi/elf.h"
 #include "mm/physmap.h"
+#include "acpi/topology.h"
 
 #define LOADER_MAX_ALLOCS  (16 + 2 * NUMA_MAX_NODES)
 #define LOADER_STACK_SIZE  (64 * 1024)
 #define LOADER_FAIL_STALL_US  2000000     /* let a human read the message */
+#define LOADER_MAX_IOMAPS  6
+
+/* A device window mapped at the same va in every page-table copy. */
+struct loader_iomap {
+	phys_addr_t pa;
+	uint64_t size;
+	virt_addr_t va;
+	uint64_t flags;                     /* PTE_PCD / PTE_PWT cache bits */
+};
 
 /* One range from AllocatePages.  owner OWNER_NONE: the kernel may reuse it
  * (file buffers, the GetMemoryMap buffer); else it is kept as PHYSMAP_LOADER. */
@@ -66,6 +76,10 @@ struct loader {
 	bool gbpages, nx;
 	phys_addr_t stack_pa, trampoline_pa, smp_trampoline_pa;
 	uint64_t boot_cr3;                  /* root of the copy the boot CPU uses */
+
+	struct loader_iomap iomap[LOADER_MAX_IOMAPS];
+	uint32_t nr_iomap;
+	virt_addr_t iomap_next;             /* next free va in the IOMAP window */
 };
 
 /* ---- allocation records (main.c) ---- */
@@ -84,12 +98,21 @@ void loader_split(struct loader *l, phys_addr_t pa, uint64_t pages, uint32_t new
 /* Free every recorded range (failure path). */
 void loader_free_all(struct loader *l);
 
+/* Reserve a window in [IOMAP_BASE, +IOMAP_SIZE) for [pa, pa + size) (page
+ * aligned), mapped RW+NX with `flags` in every copy.  Returns the va, or 0
+ * when the window or the table is full. */
+virt_addr_t loader_iomap(struct loader *l, phys_addr_t pa, uint64_t size, uint64_t flags);
+
+/* acpi/ reaches firmware memory 1:1 while boot services run. */
+struct acpi_access loader_acpi_access(void);
+
 /* ---- console (console.c) ---- */
 
-/* printf to ConOut (mirrored to serial by OVMF); to COM1 directly once
- * console_exit_boot_services() was called.  Compatible with printf_fn. */
+/* printf to ConOut (mirrored to serial by OVMF); to the handoff's UARTs
+ * directly once console_exit_boot_services() was called.  Compatible with
+ * printf_fn. */
 void loader_printf(const char *fmt, ...) __printf(1, 2);
-void console_exit_boot_services(void);
+void console_exit_boot_services(const struct handoff *h);
 /* "Not Found", "Out of Resources", ... */
 const char *efi_status_str(EFI_STATUS st);
 
@@ -102,6 +125,12 @@ EFI_STATUS fs_open_folder(struct loader *l);
 EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uint64_t *size);
 /* Fill l->h->cmdline from load options or cmdline.txt; parse loader options. */
 void cmdline_setup(struct loader *l);
+
+/* ---- serial console discovery (serial.c) ---- */
+
+/* Fill h->uart[] (command line, SPCR, ConOut, COM probe, PCI) and print
+ * what was found. */
+void serial_discover(struct loader *l);
 
 /* ---- per-node page tables (pgd.c) ---- */
 

@@ -13,6 +13,8 @@
 #include "efi/loader.h"
 #include "acpi/topology.h"
 #include "mm/physmap.h"
+#include "mm/pgtable.h"
+#include "vmlayout.h"
 
 static struct loader the_loader;
 
@@ -283,6 +285,28 @@ static void report_memory_classes(const EFI_MEMORY_DESCRIPTOR *map, UINTN nr, UI
 			      (unsigned long long)(bytes[PHYSMAP_UNACCEPTED] >> 10));
 }
 
+struct acpi_access loader_acpi_access(void)
+{
+	return (struct acpi_access){ NULL, acpi_identity_map };
+}
+
+virt_addr_t loader_iomap(struct loader *l, phys_addr_t pa, uint64_t size, uint64_t flags)
+{
+	virt_addr_t va;
+
+	if (l->iomap_next == 0)
+		l->iomap_next = IOMAP_BASE;
+	size = ALIGN_UP(size, PAGE_SIZE);
+	/* The window's offset inside 2 MiB follows pa's, so 2 MiB pages fit. */
+	va = ALIGN_UP(l->iomap_next, SZ_2M) + (pa & (SZ_2M - 1));
+	if (l->nr_iomap == LOADER_MAX_IOMAPS || !IS_ALIGNED(pa, PAGE_SIZE) || size == 0 ||
+	    size > IOMAP_SIZE || va + size > IOMAP_BASE + IOMAP_SIZE)
+		return 0;
+	l->iomap[l->nr_iomap++] = (struct loader_iomap){ pa, size, va, flags };
+	l->iomap_next = va + size;
+	return va;
+}
+
 /* Preliminary normalised map into h->physmap, then the NUMA topology. */
 static EFI_STATUS discover_topology(struct loader *l)
 {
@@ -358,6 +382,7 @@ static EFI_STATUS loader_run(struct loader *l)
 	if (EFI_ERROR(st))
 		return st;
 	find_rsdp(l);
+	serial_discover(l);
 	cpu_features(l);
 	if (!l->nx) {
 		loader_printf("loader: this CPU has no NX (execute disable): %s - W^X cannot be"

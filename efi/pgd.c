@@ -168,6 +168,11 @@ static void fill_desc(struct loader *l, struct kernel_space_desc *d, phys_addr_t
 		else
 			g->pa = l->image_pa + (s->vaddr - l->img.va_start);
 	}
+	/* Device windows (UART, framebuffer): the same in every copy. */
+	for (uint32_t i = 0; i < l->nr_iomap && d->nr_segs < PGTABLE_MAX_SEGS; i++)
+		d->segs[d->nr_segs++] = (struct pgtable_seg){ l->iomap[i].va, l->iomap[i].pa,
+							      l->iomap[i].size,
+							      PTE_W | PTE_NX | l->iomap[i].flags };
 }
 
 /* Build node n's copy; fills h->pgd[n]. */

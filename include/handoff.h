@@ -15,6 +15,7 @@
  *   2  NUMA topology from SRAT/SLIT/MADT (struct numa_topology)
  *   3  one page-table copy per node, kernel text replicas, SMP trampoline page
  *   4  physmap types PHYSMAP_SOFT_RESERVED and PHYSMAP_UNACCEPTED
+ *   5  serial consoles the loader found (struct handoff_uart), and why
  */
 #ifndef HANDOFF_H
 #define HANDOFF_H
@@ -23,7 +24,7 @@
 #include "numa.h"
 
 #define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
-#define HANDOFF_VERSION  4
+#define HANDOFF_VERSION  5
 
 /* ---- version 1 -------------------------------------------------------- */
 
@@ -92,6 +93,40 @@ struct handoff_pgd {
 };
 _Static_assert(sizeof(struct handoff_pgd) == 24, "handoff_pgd layout is ABI");
 
+/* ---- version 5 ---------------------------------------------------------- */
+
+/* How a UART's registers are reached. */
+enum handoff_uart_space {
+	UART_SPACE_IO   = 1,    /* x86 I/O ports: register r at base + r */
+	UART_SPACE_MMIO = 2,    /* memory: register r at base + r * reg_width */
+};
+
+/* Why the loader chose a UART (the kernel prints it). */
+enum handoff_console_source {
+	CONSOLE_SRC_CMDLINE  = 1,  /* console= or earlycon= on the command line */
+	CONSOLE_SRC_SPCR     = 2,  /* ACPI SPCR table (also earlycon with no value) */
+	CONSOLE_SRC_FIRMWARE = 3,  /* a UART in the firmware's ConOut device paths */
+	CONSOLE_SRC_PROBE    = 4,  /* legacy COM1-COM4 found by probing */
+	CONSOLE_SRC_PCI      = 5,  /* a PCI serial controller (class 07/00), BAR */
+};
+
+/* One 16550-compatible UART the kernel writes its log to. */
+struct handoff_uart {
+	uint64_t base;          /* I/O port or MMIO physical address */
+	uint64_t va;            /* MMIO: where every copy maps it (IOMAP window); 0 for I/O */
+	uint32_t baud;          /* 0: keep the divisor the firmware programmed */
+	uint32_t clock;         /* input clock in Hz; 0: the PC's 1843200 */
+	uint32_t pci;           /* source PCI: segment << 16 | bus << 8 | dev << 3 | fn */
+	uint8_t  space;         /* enum handoff_uart_space */
+	uint8_t  reg_width;     /* MMIO register stride and access width: 1 or 4 bytes */
+	uint8_t  source;        /* enum handoff_console_source */
+	uint8_t  index;         /* ttyS<index> for COM1-COM4 (0-3), else 0xff */
+};
+_Static_assert(sizeof(struct handoff_uart) == 32, "handoff_uart layout is ABI");
+
+#define HANDOFF_UART_MAX   4
+#define UART_INDEX_NONE    0xff
+
 struct handoff {
 	struct handoff_header hdr;
 
@@ -145,6 +180,13 @@ struct handoff {
 	uint32_t boot_node;     /* node of the boot CPU */
 	struct handoff_pgd pgd[NUMA_MAX_NODES];
 	uint64_t smp_trampoline_pa;  /* a page below 1 MiB, reserved for SMP start */
+
+	/* v5: serial consoles, all of which get the kernel log (none: no UART
+	 * found or console=tty0); the first is the one named on the command
+	 * line or in SPCR when either says so. */
+	uint32_t nr_uarts;
+	uint32_t reserved4;
+	struct handoff_uart uart[HANDOFF_UART_MAX];
 };
 
 #define HANDOFF_F_GBPAGES   (1u << 0)  /* direct map uses 1 GiB pages */
@@ -216,6 +258,8 @@ static inline const char *handoff_check(const struct handoff *h, size_t avail)
 		return "numa counts exceed their arrays";
 	if (h->nr_pgd != h->numa.nr_nodes)
 		return "nr_pgd differs from numa.nr_nodes";
+	if (h->nr_uarts > HANDOFF_UART_MAX)
+		return "nr_uarts exceeds HANDOFF_UART_MAX";
 	return NULL;
 }
 

@@ -14,6 +14,12 @@
  *                      | them, else 2 MiB; RW, NX      |  up to DIRECT_MAP_MAX
  *   0xffffc88000000000 +-------------------------------+
  *                      |       (unused)                |
+ *   0xffffc90000000000 +-------------------------------+  IOMAP_BASE (Linux's vmalloc
+ *                      | device windows the loader     |  start): MMIO UART, framebuffer;
+ *                      | maps in every copy: RW, NX,   |  each at a 2 MiB-aligned va
+ *                      | uncached or write-through     |  recorded in the handoff
+ *   0xffffc90100000000 +-------------------------------+  IOMAP_BASE + IOMAP_SIZE
+ *                      |       (unused)                |
  *   0xffffffff80000000 +-------------------------------+  KERNEL_VIRT_BASE (top 2 GiB,
  *                      | kernel image: text RX,        |  -mcmodel=kernel); image
  *                      | rodata R+NX, data/bss RW+NX   |  linked at KERNEL_LINK_ADDR
@@ -24,6 +30,8 @@
 
 #define DIRECT_MAP_BASE   0xffff888000000000ULL
 #define DIRECT_MAP_MAX    (64ULL << 40)          /* 64 TiB of physical space */
+#define IOMAP_BASE        0xffffc90000000000ULL
+#define IOMAP_SIZE        (4ULL << 30)
 #define KERNEL_VIRT_BASE  0xffffffff80000000ULL
 #define KERNEL_LINK_ADDR  0xffffffff80200000ULL  /* 2 MiB above the base, as Linux */
 

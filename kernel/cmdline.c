@@ -151,6 +151,8 @@ int cmdline_parse(const char *cmdline, struct boot_options *opt,
 			/* test only: the loader entered us on another node's copy */
 			if (!word_is(v, vlen, "boot-elsewhere"))
 				BAD("pgd_test= takes boot-elsewhere");
+		} else if ((word_is(k, klen, "console") && v) || word_is(k, klen, "earlycon")) {
+			/* the loader chose the consoles from these (efi/console_opt.c) */
 		} else {
 			BAD("unknown option, ignored");
 		}

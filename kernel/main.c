@@ -2,9 +2,10 @@
  * main.c - kmain: the kernel's boot sequence, one step per line, in the
  * order the boot log shows them.
  *
- *   serial_init          COM1 console, so everything after can be seen
+ *   serial_init_fallback COM1, only until the handoff is checked
  *   gdt_init, idt_init   own GDT/TSS/IDT: no fault goes unreported from here
  *   handoff check        magic, version, size, checksum (panic with the rule)
+ *   serial_init          the consoles the loader found (kernel/serial.c)
  *   banner, cmdline      "numaboot version ...", "Command line: ..."
  *   memory map           "efi: mem: [mem ...] type" per entry, then totals
  *   pgtable_boot         own node's page-table copy, identity map dropped,
@@ -194,12 +195,13 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	uint64_t tsc_entry = rdtsc();
 	int cmdline_problems;
 
-	serial_init();
+	serial_init_fallback();
 	gdt_init();
 	idt_init();
 
 	h = handoff_get(handoff_pa);
 	boot_handoff = h;
+	serial_init(h);
 	if (h->stack_size && boot_stack_top == (uint64_t)(uintptr_t)phys_to_virt(h->stack_pa + h->stack_size))
 		boot_stack_size = h->stack_size;
 
@@ -214,6 +216,7 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	printk(KERN_NOTICE "Command line: %s\n", h->cmdline);
 	if (cmdline_problems)
 		cmdline_parse(h->cmdline, &boot_opts, cmdline_warn);
+	serial_print_consoles();
 	printk(KERN_INFO "handoff: v%u, %u bytes at 0x%lx; kernel 0x%lx-0x%lx at phys 0x%lx; "
 	       "flags%s%s%s\n", h->hdr.version, h->hdr.size, handoff_pa, h->kernel_va,
 	       h->kernel_va + h->kernel_size - 1, h->kernel_pa,

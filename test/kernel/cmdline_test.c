@@ -120,11 +120,20 @@ static void test_cmdline_parse_unknown_words(void **state)
 	struct boot_options o;
 
 	/* Reported and ignored, as Linux does; prefixes do not match. */
-	assert_int_equal(parse("console=ttyS0 qemu_exitx qemu selftests qemu_exit=1 root=/dev/sda", &o), 6);
+	assert_int_equal(parse("consoles=ttyS0 qemu_exitx qemu selftests qemu_exit=1 root=/dev/sda", &o), 6);
 	assert_false(o.qemu_exit);
 	assert_false(o.selftest);
-	assert_non_null(strstr(warned, "[console=ttyS0: unknown option, ignored]"));
+	assert_non_null(strstr(warned, "[consoles=ttyS0: unknown option, ignored]"));
 	assert_non_null(strstr(warned, "[qemu_exitx:"));
+}
+
+static void test_cmdline_parse_console_words_are_the_loaders(void **state)
+{
+	struct boot_options o;
+
+	/* efi/console_opt.c acted on them; the kernel must not call them unknown. */
+	assert_int_equal(parse("console=ttyS1,115200 earlycon earlycon=uart,io,0x2f8 console=tty0", &o), 0);
+	assert_int_equal(parse("console", &o), 1);
 }
 
 static void test_cmdline_parse_whitespace_and_null_warn(void **state)
@@ -147,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_parse_bad_values),
 		cmocka_unit_test(test_cmdline_parse_loader_options),
 		cmocka_unit_test(test_cmdline_parse_unknown_words),
+		cmocka_unit_test(test_cmdline_parse_console_words_are_the_loaders),
 		cmocka_unit_test(test_cmdline_parse_whitespace_and_null_warn),
 	};
 

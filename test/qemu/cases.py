@@ -383,6 +383,14 @@ def acpi_tables(*names):
     return hook, args
 
 
+def built_table(name):
+    """-acpitable arguments for a table iasl compiled from test/acpi/tables/<name>.dsl."""
+    build = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+    return ["-acpitable", f"file={os.path.join(build, 'host', 'acpi-tables', name + '.aml')}"]
+
+
+COM2_ONLY = ["-serial", "null", "-serial", "file:@LOG@"]
+
 # ------------------------------------------------------------------ the cases
 
 def _acpi_case(name, tables, topo, expect, **kw):
@@ -486,6 +494,34 @@ CASES = [
                  r"^efi: mem: \[mem 0x000000003c000000-0x000000003fffffff\] soft reserved$",
                  r"^efi: .*soft reserved 65536K \(64 MiB\)"],
          checks=FULL + [check_fake_mem]),
+    # -- consoles (issue 11): the kernel log reaches the UART the firmware uses
+    # OVMF's ConOut holds both legacy ports (COM1 on a null backend): both get the log.
+    Case("console-com2-only", serial=COM2_ONLY,
+         expect=[r"^loader: serial console: firmware console \(ConOut\): ttyS0 io 0x3f8, ttyS1 io 0x2f8$",
+                 r"^console: ttyS1 io 0x2f8 115200 \(firmware console\), firmware divisor kept$",
+                 r"^boot: done"]),
+    # An SPCR naming COM2 wins over ConOut: COM1 gets nothing.
+    Case("console-spcr-com2", serial=COM2_ONLY, extra=built_table("spcr-com2"),
+         expect=[r"^loader: serial console: SPCR: ttyS1 io 0x2f8$",
+                 r"^console: ttyS1 io 0x2f8 115200 \(SPCR\)$", r"^boot: done"],
+         forbid=[r"^console: ttyS0"]),
+    # Only a COM3 that OVMF does not know: found by probing; its divisor is
+    # QEMU's reset value (12: 9600 baud), which the kernel keeps and reports.
+    Case("console-com3-probed",
+         serial=["-serial", "none", "-chardev", "file,id=com3,path=@LOG@",
+                 "-device", "isa-serial,iobase=0x3e8,irq=4,chardev=com3"],
+         expect=[r"^console: ttyS2 io 0x3e8 9600 \(probed\), firmware divisor kept$", r"^boot: done"]),
+    # The command line overrides everything, baud rate included.
+    Case("console-cmdline-baud", serial=COM2_ONLY, cmdline="console=ttyS1,57600 qemu_exit",
+         expect=[r"^loader: serial console: command line: ttyS1 io 0x2f8$",
+                 r"^console: ttyS1 io 0x2f8 57600 \(command line\)$", r"^boot: done"],
+         forbid=[r"^console: ttyS0", r"^cmdline: "]),
+    Case("console-pci-serial",
+         serial=["-serial", "none", "-chardev", "file,id=pcicon,path=@LOG@",
+                 "-device", "pci-serial,chardev=pcicon"],
+         expect=[r"^loader: serial console: firmware console \(ConOut\): uart io 0x[0-9a-f]+$",
+                 r"^console: uart io 0x[0-9a-f]+ 115200 \(firmware console\)", r"^boot: done"]),
+    Case("console-none", serial=[], expect=[]),
 
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)

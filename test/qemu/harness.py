@@ -6,6 +6,13 @@ arguments, lines that must and must not appear (regexes), the QEMU exit code
 (33 success, 35 kernel failure, None: the loader returns to the firmware and
 QEMU keeps running, so the harness stops it once the expected lines are in),
 and check functions that compare the log with what the QEMU arguments imply.
+
+Which port carries the log: by default COM1 (`-serial file:<log>`); a case
+can give its own `serial` arguments with @LOG@ for the log file, e.g. COM2
+only (`-serial null -serial file:@LOG@`) or a PCI UART (`-serial none
+-chardev file,id=c,path=@LOG@ -device pci-serial,chardev=c`).  An empty list
+means no serial port at all: the log is then empty and the case judges the
+exit code and its checks (e.g. the screen).
 """
 import os
 import re
@@ -22,7 +29,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?=]*[A-Za-z]|\x1b[()][AB0-2]|\r")
 class Case:
     def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
                  expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
-                 timeout=150, image_hook=None):
+                 timeout=150, image_hook=None, serial=None):
         self.name = name
         self.topo = topo if topo is not None else qemu.Topology()
         self.cmdline = cmdline
@@ -37,6 +44,7 @@ class Case:
         self.checks = list(checks)
         self.timeout = timeout
         self.image_hook = image_hook  # fn(workdir) -> replace dict, for generated files
+        self.serial = ["-serial", "file:@LOG@"] if serial is None else list(serial)
 
 
 def clean(text):
@@ -58,8 +66,10 @@ def run_case(case, image, build):
         img, vars_file = qemu.prepare_image(image, work, cmdline=case.cmdline,
                                             delete=case.delete, replace=replace)
         serial = os.path.join(work, "serial.log")
-        extra = [a.replace("@WORK@", work) for a in case.extra]
-        cmd = qemu.qemu_command(img, vars_file, case.topo, extra=extra, serial=f"file:{serial}")
+        extra = [a.replace("@LOG@", serial).replace("@WORK@", work) for a in case.serial + case.extra]
+        if not case.serial:
+            extra = ["-serial", "none"] + extra
+        cmd = qemu.qemu_command(img, vars_file, case.topo, extra=extra, serial=None)
         with open(os.path.join(work, "qemu.err"), "w") as err:
             proc = subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         text = ""

@@ -122,7 +122,9 @@ def qemu_command(image, vars_file, topo, accel="tcg", extra=(), debug_exit=True,
     cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
             "-drive", f"if=pflash,format=raw,file={vars_file}",
             "-drive", f"format=raw,file={image}",
-            "-net", "none", "-display", "none", "-serial", serial, "-no-reboot"]
+            "-net", "none", "-display", "none", "-no-reboot"]
+    if serial is not None:          # None: the caller passes its own -serial/-chardev
+        cmd += ["-serial", serial]
     if debug_exit:
         cmd += ["-device", f"isa-debug-exit,iobase={DEBUG_EXIT_PORT:#x},iosize=0x04"]
     if gdb:
