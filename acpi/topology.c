@@ -14,6 +14,7 @@
 
 #define REASON_LEN  ((size_t)sizeof(((struct numa_topology *)0)->reason))
 #define SLIT_REASON_LEN  ((size_t)sizeof(((struct numa_topology *)0)->slit_reason))
+#define LINUX_REASON_LEN ((size_t)sizeof(((struct numa_topology *)0)->linux_reason))
 
 /* Uncovered RAM beyond this rejects the SRAT (Linux's numa_meminfo_cover_memory). */
 #define COVER_SLACK  SZ_1M
@@ -22,6 +23,7 @@ struct build {
 	struct numa_topology *t;
 	const struct topology_options *opt;
 	uint64_t ram_hi;            /* end of usable RAM */
+	char linux_why[LINUX_REASON_LEN];   /* Linux's line for a rejection ("" if none) */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -170,9 +172,12 @@ static int srat_mem_cb(void *ctx, const struct srat_entry *e, char *reason, size
 }
 
 /* Ranges of different nodes must not overlap (Linux: numa_cleanup_meminfo
- * "node %d [mem] overlaps with node %d [mem]").  Returns 0 or -1 + reason. */
-static int check_overlap(struct numa_topology *t, char *reason, size_t rlen)
+ * "node %d [mem] overlaps with node %d [mem]", b->linux_why).  Returns 0
+ * or -1 + reason. */
+static int check_overlap(struct build *b, char *reason, size_t rlen)
 {
+	struct numa_topology *t = b->t;
+
 	for (uint32_t i = 0; i < t->nr_srat_mem; i++) {
 		const struct numa_srat_mem *a = &t->srat_mem[i];
 
@@ -183,6 +188,11 @@ static int check_overlap(struct numa_topology *t, char *reason, size_t rlen)
 				continue;
 			ksnprintf(reason, rlen, "node %u [mem 0x%08llx-0x%08llx] overlaps node %u "
 				  "[mem 0x%08llx-0x%08llx]", a->node,
+				  (unsigned long long)a->start, (unsigned long long)a->end - 1,
+				  c->node, (unsigned long long)c->start,
+				  (unsigned long long)c->end - 1);
+			ksnprintf(b->linux_why, sizeof(b->linux_why), "node %u [mem 0x%08llx-0x%08llx] "
+				  "overlaps with node %u [mem 0x%08llx-0x%08llx]", a->node,
 				  (unsigned long long)a->start, (unsigned long long)a->end - 1,
 				  c->node, (unsigned long long)c->start,
 				  (unsigned long long)c->end - 1);
@@ -374,8 +384,11 @@ static void add_madt_cpus(struct build *b, const struct topology_tables *tabs)
 /* ------------------------------------------------------------------ result */
 
 /* Linux's dummy_numa_init(): one node 0 over [fake_start, fake_end), all
- * CPUs on it, with the reason printed first. */
-static void fake_node(struct build *b, const char *reason)
+ * CPUs on it, with the reason printed first.  keep_srat: the SRAT was
+ * parsed and rejected - its CPU and memory entries stay in cpus[] (flag
+ * NUMA_CPU_IN_SRAT, pxm) and srat_mem[] for the log, as Linux has printed
+ * them by the time it rejects. */
+static void fake_node(struct build *b, const char *reason, bool keep_srat)
 {
 	struct numa_topology *t = b->t;
 
@@ -383,7 +396,8 @@ static void fake_node(struct build *b, const char *reason)
 	str_copy(t->reason, REASON_LEN, reason);
 	t->nr_nodes = 1;
 	t->node_pxm[0] = 0;
-	t->nr_srat_mem = 0;
+	if (!keep_srat)
+		t->nr_srat_mem = 0;
 	for (uint32_t i = 0; i < t->nr_cpus; i++)
 		t->cpus[i].node = 0;
 	t->nr_memblks = 0;
@@ -395,17 +409,21 @@ static void fake_node(struct build *b, const char *reason)
 		t->nr_memblks = 1;
 	}
 	default_distances(t, "");
+	t->linux_reason[0] = '\0';
 }
 
-/* "SRAT: rejected: <why>", without a doubled "SRAT: " from the parsers. */
-static void reject(struct build *b, const char *why)
+/* "SRAT: rejected: <why>", without a doubled "SRAT: " from the parsers;
+ * Linux's own line for it (b->linux_why) goes along.  parsed: the SRAT's
+ * entries were read (see fake_node). */
+static void reject(struct build *b, const char *why, bool parsed)
 {
 	char r[REASON_LEN];
 
 	if (str_starts(why, "SRAT: "))
 		why += 6;
 	ksnprintf(r, sizeof(r), "SRAT: rejected: %s", why);
-	fake_node(b, r);
+	fake_node(b, r, parsed);
+	str_copy(b->t->linux_reason, LINUX_REASON_LEN, b->linux_why);
 }
 
 /* Parse and validate the SRAT into b->t.  Returns NULL on success, else
@@ -428,7 +446,7 @@ static const char *use_srat(struct build *b, const struct topology_tables *tabs,
 		str_copy(why, wlen, "no enabled memory affinity entries");
 		return why;
 	}
-	if (check_overlap(t, why, wlen))
+	if (check_overlap(b, why, wlen))
 		return why;
 	build_memblks(b);
 	lost = uncovered_ram(t, map, nr_map, &total, &hole);
@@ -437,6 +455,11 @@ static const char *use_srat(struct build *b, const struct topology_tables *tabs,
 			  "(first gap in the RAM range at 0x%llx)",
 			  (unsigned long long)((total - lost) >> 20),
 			  (unsigned long long)(total >> 20), (unsigned long long)hole);
+		/* numa_meminfo_cover_memory(), in its units */
+		ksnprintf(b->linux_why, sizeof(b->linux_why), "NUMA: nodes only cover %lluMB of "
+			  "your %lluMB e820 RAM. Not used.",
+			  (unsigned long long)((total - lost) >> 20),
+			  (unsigned long long)(total >> 20));
 		return why;
 	}
 	return NULL;
@@ -461,22 +484,22 @@ void topology_from_tables(const struct topology_tables *tabs,
 	out->fake_end = b.ram_hi;
 
 	if (b.opt->numa_off) {
-		fake_node(&b, "NUMA turned off");
+		fake_node(&b, "NUMA turned off", false);
 	} else if (!tabs->srat) {
 		if (tabs->srat_error) {
-			reject(&b, tabs->srat_error);
+			reject(&b, tabs->srat_error, false);
 		} else if (tabs->acpi_error) {
 			ksnprintf(why, sizeof(why), "No NUMA configuration found (ACPI: %s)",
 				  tabs->acpi_error);
-			fake_node(&b, why);
+			fake_node(&b, why, false);
 		} else {
-			fake_node(&b, "No NUMA configuration found");
+			fake_node(&b, "No NUMA configuration found", false);
 		}
 	} else {
 		const char *bad = use_srat(&b, tabs, map, nr_map, why, sizeof(why));
 
 		if (bad) {
-			reject(&b, bad);
+			reject(&b, bad, true);
 		} else {
 			out->source = NUMA_SRC_SRAT;
 			apply_slit(out, tabs);
@@ -640,36 +663,64 @@ uint16_t topology_nearest_with_memory(const struct numa_topology *t, uint16_t no
 
 /* ------------------------------------------------------------------ print */
 
+/* The SRAT's lines as Linux prints them while parsing: CPU entries, then
+ * memory entries.  After a rejection cpus[].node is 0 (the faked node), so
+ * a CPU's SRAT node is found again the way pxm_to_node() gave it: dense ids
+ * in order of first appearance, CPU entries before memory entries. */
+static void print_srat_entries(const struct numa_topology *t, printf_fn out)
+{
+	uint32_t ncpus = MIN(t->nr_cpus, (uint32_t)NUMA_MAX_CPUS);
+	uint32_t nmem = MIN(t->nr_srat_mem, (uint32_t)NUMA_MAX_SRAT_MEM);
+	uint32_t pxms[NUMA_MAX_NODES], npxm = 0;
+
+	for (uint32_t i = 0; i < ncpus; i++) {
+		const struct numa_cpu *c = &t->cpus[i];
+		uint32_t node = c->node;
+
+		if (!(c->flags & NUMA_CPU_IN_SRAT))
+			continue;
+		if (t->source != NUMA_SRC_SRAT) {
+			for (node = 0; node < npxm && pxms[node] != c->pxm; node++)
+				;
+			if (node == npxm && npxm < NUMA_MAX_NODES)
+				pxms[npxm++] = c->pxm;
+		}
+		if (c->flags & NUMA_CPU_X2APIC)
+			out("SRAT: PXM %u -> APIC 0x%04x -> Node %u\n", c->pxm, c->apic_id, node);
+		else
+			out("SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", c->pxm, c->apic_id, node);
+	}
+	for (uint32_t i = 0; i < nmem; i++) {
+		const struct numa_srat_mem *m = &t->srat_mem[i];
+
+		out("ACPI: SRAT: Node %u PXM %u [mem 0x%08llx-0x%08llx]%s%s\n", m->node,
+		    m->pxm, (unsigned long long)m->start, (unsigned long long)m->end - 1,
+		    (m->flags & NUMA_MEM_HOTPLUG) ? " hotplug" : "",
+		    (m->flags & NUMA_MEM_NONVOLATILE) ? " non-volatile" : "");
+	}
+}
+
 void topology_print(const struct numa_topology *t, printf_fn out)
 {
 	uint32_t nodes = MIN(t->nr_nodes, (uint32_t)NUMA_MAX_NODES);
 	uint32_t ncpus = MIN(t->nr_cpus, (uint32_t)NUMA_MAX_CPUS);
 	uint32_t nblks = MIN(t->nr_memblks, (uint32_t)NUMA_MAX_MEMBLKS);
-	uint32_t nmem = MIN(t->nr_srat_mem, (uint32_t)NUMA_MAX_SRAT_MEM);
 
-	if (t->source == NUMA_SRC_SRAT) {
-		for (uint32_t i = 0; i < ncpus; i++) {
-			const struct numa_cpu *c = &t->cpus[i];
+	print_srat_entries(t, out);
+	if (t->source != NUMA_SRC_SRAT) {
+		/* Linux's order: its reason for dropping the SRAT (if it has
+		 * one), then dummy_numa_init()'s two lines.  Ours, more
+		 * precise, comes right after Linux's. */
+		bool rejected = str_starts(t->reason, "SRAT: rejected: ");
 
-			if (!(c->flags & NUMA_CPU_IN_SRAT))
-				continue;
-			if (c->flags & NUMA_CPU_X2APIC)
-				out("SRAT: PXM %u -> APIC 0x%04x -> Node %u\n", c->pxm, c->apic_id,
-				    c->node);
-			else
-				out("SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", c->pxm, c->apic_id,
-				    c->node);
+		if (rejected && t->linux_reason[0])
+			out("%s\n", t->linux_reason);
+		if (rejected) {
+			out("%s\n", t->reason);
+			out("No NUMA configuration found\n");
+		} else {
+			out("%s\n", t->reason[0] ? t->reason : "No NUMA configuration found");
 		}
-		for (uint32_t i = 0; i < nmem; i++) {
-			const struct numa_srat_mem *m = &t->srat_mem[i];
-
-			out("ACPI: SRAT: Node %u PXM %u [mem 0x%08llx-0x%08llx]%s%s\n", m->node,
-			    m->pxm, (unsigned long long)m->start, (unsigned long long)m->end - 1,
-			    (m->flags & NUMA_MEM_HOTPLUG) ? " hotplug" : "",
-			    (m->flags & NUMA_MEM_NONVOLATILE) ? " non-volatile" : "");
-		}
-	} else {
-		out("%s\n", t->reason[0] ? t->reason : "No NUMA configuration found");
 		if (t->fake_end > t->fake_start)
 			out("Faking a node at [mem 0x%016llx-0x%016llx]\n",
 			    (unsigned long long)t->fake_start, (unsigned long long)t->fake_end - 1);

@@ -79,7 +79,14 @@ struct numa_topology {
 	uint64_t fake_start;                   /* NUMA_SRC_FAKE: the faked node's span */
 	uint64_t fake_end;
 	char     reason[128];                  /* why NUMA_SRC_FAKE ("" otherwise) */
-	char     slit_reason[96];              /* why NUMA_SLIT_DEFAULT ("" otherwise) */
+	union {
+		/* NUMA_SRC_SRAT: why NUMA_SLIT_DEFAULT ("" otherwise) */
+		char slit_reason[96];
+		/* NUMA_SRC_FAKE after a rejected SRAT: the line Linux prints for
+		 * the same rejection ("" when Linux has none); the faked node's
+		 * distances need no reason */
+		char linux_reason[96];
+	};
 	uint32_t node_pxm[NUMA_MAX_NODES];     /* node id -> proximity domain */
 	uint8_t  distance[NUMA_MAX_NODES][NUMA_MAX_NODES];
 	struct numa_cpu      cpus[NUMA_MAX_CPUS];          /* SRAT order, then MADT-only CPUs */

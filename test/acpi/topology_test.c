@@ -358,6 +358,19 @@ static void test_topology_from_tables_overlap_rejects(void **state)
 	build(NULL);
 	assert_fake("SRAT: rejected: node 0 [mem 0x00000000-0x4fffffff] overlaps node 1 "
 		    "[mem 0x40000000-0x7fffffff]");
+	/* Linux's order: the entries as parsed, numa_cleanup_meminfo()'s line,
+	 * dummy_numa_init()'s two; ours after Linux's reason. */
+	assert_true(str_starts_line(cap_buf,
+		"SRAT: PXM 0 -> APIC 0x00 -> Node 0\n"
+		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x4fffffff]\n"
+		"ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff]\n"
+		"node 0 [mem 0x00000000-0x4fffffff] overlaps with node 1 [mem 0x40000000-0x7fffffff]\n"
+		"SRAT: rejected: node 0 [mem 0x00000000-0x4fffffff] overlaps node 1 [mem 0x40000000-0x7fffffff]\n"
+		"No NUMA configuration found\n"
+		"Faking a node at [mem 0x0000000000000000-0x000000007fffffff]\n"
+		"NUMA: Node 0 [mem 0x00000000-0x7fffffff]\n"
+		"NUMA: Node 0 cpus: 0x00\n"));
+	assert_int_equal(topo.cpus[0].node, 0);
 	/* A hotplug range overlapping another node counts too. */
 	srat_begin(&srat, 1);
 	srat_mem(&srat, 0, 0, 0x80000000ull, SRAT_MEM_ENABLED);
@@ -377,6 +390,42 @@ static void test_topology_from_tables_coverage_hole_rejects(void **state)
 	build(NULL);
 	assert_fake("SRAT: rejected: nodes cover only 2045 MiB of 2047 MiB usable RAM "
 		    "(first gap in the RAM range at 0x100000)");
+	/* numa_meminfo_cover_memory()'s line, in its MB, before ours */
+	assert_true(str_starts_line(cap_buf,
+		"SRAT: PXM 0 -> APIC 0x00 -> Node 0\n"
+		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x3fffffff]\n"
+		"ACPI: SRAT: Node 1 PXM 1 [mem 0x40200000-0x7fffffff]\n"
+		"NUMA: nodes only cover 2045MB of your 2047MB e820 RAM. Not used.\n"
+		"SRAT: rejected: nodes cover only 2045 MiB of 2047 MiB usable RAM "
+		"(first gap in the RAM range at 0x100000)\n"
+		"No NUMA configuration found\n"
+		"Faking a node at [mem 0x0000000000000000-0x000000007fffffff]\n"));
+}
+
+/* After a rejection the CPUs sit on the faked node 0; their SRAT lines
+ * still name the node each PXM got while parsing (first appearance, CPU
+ * entries first). */
+static void test_topology_rejected_srat_lines_keep_parsed_nodes(void **state)
+{
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 7, 0, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 2, 1, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 7, 2, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 2, 0, 0x40000000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 9, 0x40000000 + SZ_2M, 0x40000000 - SZ_2M, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_fake("SRAT: rejected: nodes cover only");
+	assert_true(str_starts_line(cap_buf,
+		"SRAT: PXM 7 -> APIC 0x00 -> Node 0\n"
+		"SRAT: PXM 2 -> APIC 0x01 -> Node 1\n"
+		"SRAT: PXM 7 -> APIC 0x02 -> Node 0\n"
+		"ACPI: SRAT: Node 1 PXM 2 [mem 0x00000000-0x3fffffff]\n"
+		"ACPI: SRAT: Node 2 PXM 9 [mem 0x40200000-0x7fffffff]\n"
+		"NUMA: nodes only cover 2045MB of your 2047MB e820 RAM. Not used.\n"));
+	assert_non_null(strstr(cap_buf, "NUMA: Node 0 cpus: 0x00 0x01 0x02\n"));
+	for (uint32_t i = 0; i < topo.nr_cpus; i++)
+		assert_int_equal(topo.cpus[i].node, 0);
 }
 
 static void test_topology_from_tables_coverage_1mib_tolerated(void **state)
@@ -588,6 +637,13 @@ static void test_topology_from_tables_srat_without_memory(void **state)
 	tb_finish(&srat);
 	build(NULL);
 	assert_fake("SRAT: rejected: no enabled memory affinity entries");
+	/* Linux has no line of its own for this (acpi_numa_init() returns
+	 * -ENOENT quietly). */
+	assert_true(str_starts_line(cap_buf,
+		"SRAT: PXM 0 -> APIC 0x00 -> Node 0\n"
+		"SRAT: rejected: no enabled memory affinity entries\n"
+		"No NUMA configuration found\n"
+		"Faking a node at "));
 }
 
 static void test_topology_from_tables_srat_cpu_in_two_domains(void **state)
@@ -770,6 +826,7 @@ int main(void)
 		T(test_topology_from_tables_same_node_ranges_merge),
 		T(test_topology_from_tables_overlap_rejects),
 		T(test_topology_from_tables_coverage_hole_rejects),
+		T(test_topology_rejected_srat_lines_keep_parsed_nodes),
 		T(test_topology_from_tables_coverage_1mib_tolerated),
 		T(test_topology_from_tables_loader_ram_counts),
 		T(test_topology_from_tables_64_nodes_ok_65_rejects),

@@ -68,7 +68,12 @@ static inline void fuzz_check_topology(const struct numa_topology *t)
 	FUZZ_CHECK(memchr(t->slit_reason, 0, sizeof(t->slit_reason)) != NULL);
 	FUZZ_CHECK((t->source == NUMA_SRC_FAKE) == (t->reason[0] != 0));
 	if (t->source == NUMA_SRC_FAKE) {
-		FUZZ_CHECK(t->nr_nodes == 1 && t->nr_srat_mem == 0 && t->nr_memblks <= 1);
+		/* a rejected SRAT's entries stay for the log (srat_mem[], and
+		 * cpus[] with their PXM); anything else has none */
+		FUZZ_CHECK(t->nr_nodes == 1 && t->nr_memblks <= 1);
+		FUZZ_CHECK(memchr(t->linux_reason, 0, sizeof(t->linux_reason)) != NULL);
+		if (strncmp(t->reason, "SRAT: rejected: ", 16) != 0)
+			FUZZ_CHECK(t->nr_srat_mem == 0 && t->linux_reason[0] == 0);
 	}
 	for (uint32_t i = 0; i < t->nr_memblks; i++) {
 		const struct numa_memblk *m = &t->memblks[i];
@@ -79,7 +84,7 @@ static inline void fuzz_check_topology(const struct numa_topology *t)
 			FUZZ_CHECK(t->memblks[i - 1].end <= m->start);
 	}
 	for (uint32_t i = 0; i < t->nr_srat_mem; i++)
-		FUZZ_CHECK(t->srat_mem[i].node < t->nr_nodes &&
+		FUZZ_CHECK(t->srat_mem[i].node < (t->source == NUMA_SRC_FAKE ? NUMA_MAX_NODES : t->nr_nodes) &&
 			   t->srat_mem[i].start < t->srat_mem[i].end);
 	for (uint32_t i = 0; i < t->nr_cpus; i++) {
 		FUZZ_CHECK(t->cpus[i].node < t->nr_nodes);
