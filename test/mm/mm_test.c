@@ -81,6 +81,21 @@ static void test_mm_init_prints_linux_lines(void **state)
 	assert_int_equal(test_log_count("Fallback order"), 2);
 }
 
+/* RAM pages (the early node ranges) whose descriptor says reserved:
+ * counted from the memmap, independently of mm.c's totals. */
+static uint64_t reserved_ram_pages(void)
+{
+	const struct bootmem_region *m;
+	size_t nr;
+	uint64_t n = 0;
+
+	m = bootmem_memory(&nr);
+	for (size_t i = 0; i < nr; i++)
+		for (pfn_t pfn = PFN_UP(m[i].start); pfn < PFN_DOWN(m[i].end); pfn++)
+			n += (pfn_to_page(pfn)->flags & PG_reserved) != 0;
+	return n;
+}
+
 static void test_mm_init_memory_totals_add_up(void **state)
 {
 	unsigned long long avail, total, kern, loader, meta, other, freed;
@@ -104,7 +119,8 @@ static void test_mm_init_memory_totals_add_up(void **state)
 	assert_int_equal(total, present * 4);
 	assert_int_equal(avail, managed * 4);
 	assert_int_equal(free, managed);
-	assert_int_equal(avail + kern + loader + meta + other, total);
+	/* Every figure from the machine above, not from mm.c's arithmetic
+	 * (which derives "other" as the remainder). */
 	assert_int_equal(kern, 4096);
 	/* handoff 64K + 2 x page tables 24K + ktext 1M + stack 64K + SMP trampoline */
 	assert_int_equal(loader, 64 + 24 + 24 + 1024 + 64 + 4);
@@ -112,6 +128,31 @@ static void test_mm_init_memory_totals_add_up(void **state)
 	assert_int_equal(other, 4);                     /* page 0; the RSDP is in ACPI data */
 	assert_int_equal(freed, 4);                     /* the CR3 trampoline */
 	assert_int_equal(present, (0xa0000ULL + 0x40000000 - 0x100000 - 0x8000 + 0x7f8ee000 - 0x40000000) >> 12);
+	/* What the buddy does not manage is exactly those reservations... */
+	assert_int_equal(total - avail, 4096 + (64 + 24 + 24 + 1024 + 64 + 4) + (16384 + 12) + 4);
+	/* ...and exactly the RAM pages the memmap marks reserved. */
+	assert_int_equal(reserved_ram_pages() * 4, total - avail);
+}
+
+/* An RSDP inside usable RAM (some firmware puts it there): 36 bytes
+ * reserved, a whole page withheld - counted as a page of "other". */
+static void test_mm_init_subpage_reservation_counts_a_page(void **state)
+{
+	unsigned long long avail, total, kern, loader, meta, other, freed;
+	const char *line;
+
+	machine_qemu_two_nodes();
+	fm.h->rsdp_pa = 0x9f000 + 0x14;
+	test_log_reset();
+	mm_init(fm.h);
+	line = test_log_find("Memory: ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "Memory: %lluK/%lluK available (%lluK kernel, %lluK loader-owned, "
+				"%lluK mm metadata, %lluK other reserved; %lluK loader memory freed)",
+				&avail, &total, &kern, &loader, &meta, &other, &freed), 7);
+	assert_int_equal(other, 4 + 4);                 /* page 0 and the RSDP's page */
+	assert_true(phys_to_page(0x9f000)->flags & PG_reserved);
+	assert_int_equal(reserved_ram_pages() * 4, total - avail);
 }
 
 static void test_mm_init_metadata_node_local(void **state)
@@ -286,6 +327,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mm_init_metadata_node_local, teardown),
 		cmocka_unit_test_teardown(test_mm_init_reservations_and_freed_loader_memory, teardown),
 		cmocka_unit_test_teardown(test_mm_init_holes_cost_no_memmap, teardown),
+		cmocka_unit_test_teardown(test_mm_init_subpage_reservation_counts_a_page, teardown),
 		cmocka_unit_test_teardown(test_mm_init_fallback_order_ties, teardown),
 		cmocka_unit_test_teardown(test_mm_init_memoryless_boot_node, teardown),
 		cmocka_unit_test_teardown(test_mm_init_uncovered_memory_goes_to_boot_node, teardown),
