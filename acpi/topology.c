@@ -204,7 +204,8 @@ static int check_overlap(struct build *b, char *reason, size_t rlen)
 
 /* srat_mem -> memblks: hot-pluggable ranges are clipped to [0, end of RAM)
  * as Linux clips to max_pfn (QEMU's hotplug window lies above RAM and
- * disappears; firmware that marks boot RAM hot-pluggable keeps it), then
+ * disappears; firmware that marks boot RAM hot-pluggable keeps it, and it
+ * is that node's memory, flagged), then
  * sorted by start, and touching or overlapping ranges of one node merged. */
 static void build_memblks(struct build *b)
 {
@@ -253,6 +254,37 @@ static void build_memblks(struct build *b)
 		t->memblks[out++] = *cur;
 	}
 	t->nr_memblks = out;
+}
+
+/* Flag NUMA_MEM_NO_RAM on every memblk without a byte of RAM in map: a
+ * node has memory where present RAM lies inside its ranges, hot-pluggable
+ * or not (Linux assigns memblock.memory to nodes; the SRAT alone does not
+ * make memory).  map is sorted and non-overlapping (mm/physmap.c): a binary
+ * search finds the first entry that may touch each memblk, so the cost is
+ * O(memblks log map + touched entries). */
+static void mark_ram(struct numa_topology *t, const struct physmap_entry *map, size_t nr_map)
+{
+	for (uint32_t i = 0; i < t->nr_memblks; i++) {
+		struct numa_memblk *mb = &t->memblks[i];
+		size_t lo = 0, hi = nr_map;
+		bool ram = false;
+
+		while (lo < hi) {               /* first entry with end > mb->start */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (map[mid].end <= mb->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = lo; j < nr_map && map[j].start < mb->end && !ram; j++)
+			ram = is_ram(map[j].type) && map[j].end > map[j].start &&
+			      map[j].end > mb->start;
+		if (ram)
+			mb->flags &= ~NUMA_MEM_NO_RAM;
+		else
+			mb->flags |= NUMA_MEM_NO_RAM;
+	}
 }
 
 /* Bytes of usable RAM in map that no memblk covers; *total gets all of it. */
@@ -506,6 +538,7 @@ void topology_from_tables(const struct topology_tables *tabs,
 		}
 	}
 
+	mark_ram(out, map, nr_map);
 	add_madt_cpus(&b, tabs);
 
 	if (b.opt->boot_apic_id != TOPOLOGY_NO_BOOT_APIC) {
@@ -634,15 +667,7 @@ uint16_t topology_node_of_apic(const struct numa_topology *t, uint32_t apic_id)
 
 bool topology_node_has_memory(const struct numa_topology *t, uint16_t node)
 {
-	uint32_t n = MIN(t->nr_memblks, (uint32_t)NUMA_MAX_MEMBLKS);
-
-	/* Hot-pluggable ranges are not present RAM: the loader's per-node
-	 * allocator and the kernel's pgtable check skip them too. */
-	for (uint32_t i = 0; i < n; i++)
-		if (t->memblks[i].node == node && t->memblks[i].end > t->memblks[i].start &&
-		    !(t->memblks[i].flags & NUMA_MEM_HOTPLUG))
-			return true;
-	return false;
+	return numa_node_has_memory(t, node);
 }
 
 uint16_t topology_nearest_with_memory(const struct numa_topology *t, uint16_t node)

@@ -82,7 +82,8 @@ void topology_print(const struct numa_topology *t, printf_fn out);
 /* Node of a CPU by APIC id; NUMA_NO_NODE if the CPU is unknown. */
 uint16_t topology_node_of_apic(const struct numa_topology *t, uint32_t apic_id);
 
-/* True if the node has present (non-hotplug) memory. */
+/* True if present RAM lies inside one of the node's ranges, hot-pluggable
+ * or not (numa_node_has_memory). */
 bool topology_node_has_memory(const struct numa_topology *t, uint16_t node);
 
 /* The node itself if it has memory, else the nearest node with memory by

@@ -37,8 +37,14 @@ struct numa_cpu {
 _Static_assert(sizeof(struct numa_cpu) == 12, "numa_cpu layout is handoff ABI");
 
 /* numa_memblk.flags and numa_srat_mem.flags */
-#define NUMA_MEM_HOTPLUG      (1u << 0)  /* hot-pluggable: recorded, not present RAM */
-#define NUMA_MEM_NONVOLATILE  (1u << 1)
+/* NUMA_MEM_HOTPLUG is the SRAT's flag, a property of the range as Linux's
+ * memblock hotplug mark is: RAM inside a hot-pluggable range is the node's
+ * memory like any other (placement, mm, the pgtable check).  NUMA_MEM_NO_RAM
+ * (memblks only, set by acpi/topology.c) says the memory map given to the
+ * topology has no RAM byte in the range: it makes no node "with memory". */
+#define NUMA_MEM_HOTPLUG      (1u << 0)  /* SRAT: hot-pluggable */
+#define NUMA_MEM_NONVOLATILE  (1u << 1)  /* SRAT: non-volatile */
+#define NUMA_MEM_NO_RAM       (1u << 2)  /* memblk holds no usable or loader-owned RAM */
 
 /* A merged, validated range of one node: [start, end). */
 struct numa_memblk {
@@ -93,5 +99,19 @@ struct numa_topology {
 	struct numa_memblk   memblks[NUMA_MAX_MEMBLKS];    /* sorted by start */
 	struct numa_srat_mem srat_mem[NUMA_MAX_SRAT_MEM];  /* SRAT order */
 };
+
+/* True if some memblk of `node` holds present RAM (Linux: the node has
+ * memblock memory), whether or not its ranges are hot-pluggable.  The one
+ * rule the loader's placement, mm and the kernel's pgtable check share. */
+static inline bool numa_node_has_memory(const struct numa_topology *t, uint32_t node)
+{
+	uint32_t n = t->nr_memblks < NUMA_MAX_MEMBLKS ? t->nr_memblks : NUMA_MAX_MEMBLKS;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (t->memblks[i].node == node && t->memblks[i].end > t->memblks[i].start &&
+		    !(t->memblks[i].flags & NUMA_MEM_NO_RAM))
+			return true;
+	return false;
+}
 
 #endif /* NUMA_H */

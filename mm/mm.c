@@ -412,6 +412,14 @@ void mm_init(const struct handoff *h)
 		panic("mm: the handoff's memory map has no usable RAM");
 	mm_print_ranges();
 	mm_setup_nodes(&h->numa, has_mem);
+	/* The loader placed page-table copies by the same rule (RAM inside a
+	 * node's ranges, hot-pluggable or not): say so if the final map
+	 * disagrees with the one the topology was built from. */
+	for (uint32_t n = 0; n < mm_nr_nodes; n++)
+		if (has_mem[n] != numa_node_has_memory(&h->numa, n))
+			printk(KERN_WARNING "mm: node %u %s RAM in the final memory map but %s in "
+			       "the loader's topology\n", n, has_mem[n] ? "has" : "has no",
+			       has_mem[n] ? "none" : "some");
 	if (!has_mem[boot_nid])
 		boot_nid = mm_first_with_memory(node_data[boot_nid], has_mem);
 	buddy_default_node = boot_nid;

@@ -59,7 +59,7 @@ bool pgcheck_in_node(const struct numa_topology *numa, uint32_t node, phys_addr_
 		for (uint32_t i = 0; i < numa->nr_memblks && i < NUMA_MAX_MEMBLKS; i++) {
 			const struct numa_memblk *m = &numa->memblks[i];
 
-			if (m->node != node || (m->flags & NUMA_MEM_HOTPLUG))
+			if (m->node != node)    /* hot-pluggable ranges count: a property */
 				continue;
 			if (cur >= m->start && cur < m->end) {
 				cur = m->end;
@@ -77,11 +77,7 @@ static bool node_has_memory(const struct numa_topology *numa, uint32_t node)
 {
 	if (numa->nr_memblks == 0)
 		return numa->source == NUMA_SRC_FAKE && node == 0 && numa->fake_end > numa->fake_start;
-	for (uint32_t i = 0; i < numa->nr_memblks && i < NUMA_MAX_MEMBLKS; i++) {
-		if (numa->memblks[i].node == node && !(numa->memblks[i].flags & NUMA_MEM_HOTPLUG))
-			return true;
-	}
-	return false;
+	return numa_node_has_memory(numa, node);
 }
 
 /* ---- rule 1: placement ------------------------------------------------- */

@@ -326,12 +326,97 @@ static void test_topology_from_tables_hotplug_over_ram_kept(void **state)
 	assert_int_equal(topo.memblks[1].end, 0x80000000ull);    /* clipped to RAM end */
 	assert_int_equal(topo.memblks[1].flags, NUMA_MEM_HOTPLUG);
 	assert_non_null(strstr(cap_buf, "NUMA: Node 1 [mem 0x40000000-0x7fffffff] hotplug\n"));
-	/* Not present RAM for placement: the loader's claims (efi/pgd.c) and
-	 * the kernel's pgtable check skip hotplug ranges, so the node must
-	 * count as memory-less and share node 0's copy. */
+	/* Issue 8: the flag is a property of the range, as Linux's memblock
+	 * hotplug mark: the RAM in it is node 1's, so node 1 gets its own copy. */
 	assert_true(topology_node_has_memory(&topo, 0));
+	assert_true(topology_node_has_memory(&topo, 1));
+	assert_int_equal(topology_nearest_with_memory(&topo, 1), 1);
+}
+
+/* Issue 8: every memory entry flagged enabled + hot-pluggable (flags 3,
+ * Hyper-V/Azure guests): every node still has its memory. */
+static void test_topology_from_tables_all_hotplug_nodes_have_memory(void **state)
+{
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 1, 1, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0xa0000, 3);
+	srat_mem(&srat, 0, 0x100000, 0x3ff00000, 3);
+	srat_mem(&srat, 1, 0x40000000, 0x40000000, 3);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_int_equal(topo.nr_nodes, 2);
+	assert_int_equal(topo.nr_memblks, 3);
+	for (uint32_t i = 0; i < topo.nr_memblks; i++)
+		assert_int_equal(topo.memblks[i].flags, NUMA_MEM_HOTPLUG);
+	assert_true(topology_node_has_memory(&topo, 0));
+	assert_true(topology_node_has_memory(&topo, 1));
+	assert_non_null(strstr(cap_buf,
+		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff] hotplug\n"
+		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x3fffffff] hotplug\n"
+		"ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff] hotplug\n"));
+	assert_non_null(strstr(cap_buf, "NUMA: Node 0 [mem 0x00000000-0x0009ffff] hotplug\n"));
+	assert_non_null(strstr(cap_buf, "NUMA: Node 1 [mem 0x40000000-0x7fffffff] hotplug\n"));
+}
+
+/* Only node 0's ranges hot-pluggable: both nodes have memory, and node 0
+ * is not sent to node 1's copy. */
+static void test_topology_from_tables_node0_hotplug_keeps_node0(void **state)
+{
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 1, 1, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0xa0000, 3);
+	srat_mem(&srat, 0, 0x100000, 0x3ff00000, 3);
+	srat_mem(&srat, 1, 0x40000000, 0x40000000, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_true(topology_node_has_memory(&topo, 0));
+	assert_int_equal(topology_nearest_with_memory(&topo, 0), 0);
+	assert_int_equal(topo.memblks[2].flags, 0);
+}
+
+/* A node is "with memory" only where the map has RAM in its ranges: an
+ * SRAT range over a hole (no hotplug flag) makes no memory. */
+static void test_topology_from_tables_range_without_ram_is_memoryless(void **state)
+{
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 1, 1, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0x80000000ull, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 1, 0x100000000ull, 0x40000000, SRAT_MEM_ENABLED);  /* no RAM there */
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_int_equal(topo.nr_memblks, 2);
+	assert_int_equal(topo.memblks[1].flags, NUMA_MEM_NO_RAM);
 	assert_false(topology_node_has_memory(&topo, 1));
 	assert_int_equal(topology_nearest_with_memory(&topo, 1), 0);
+	/* The flag is internal: the printed range is the SRAT's. */
+	assert_non_null(strstr(cap_buf, "NUMA: Node 1 [mem 0x100000000-0x13fffffff]\n"));
+}
+
+/* RAM found by binary search over a map with many entries: only the one
+ * entry inside node 1's range counts. */
+static void test_topology_from_tables_ram_found_in_long_map(void **state)
+{
+	uint64_t r[] = { 0, 0xa0000, 0x100000, 0x10000000, 0x20000000, 0x30000000,
+			 0x50000000, 0x50001000 };
+
+	nr_map = ram_map(map, r, 4);
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0x40000000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 1, 0x40000000, 0x40000000, SRAT_MEM_ENABLED | SRAT_MEM_HOT_PLUGGABLE);
+	srat_mem(&srat, 2, 0x30000000ull + 0x60000000ull, 0x10000000, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_true(topology_node_has_memory(&topo, 0));
+	assert_true(topology_node_has_memory(&topo, 1));       /* one page at 0x50000000 */
+	assert_false(topology_node_has_memory(&topo, 2));      /* above all RAM */
 }
 
 static void test_topology_from_tables_same_node_ranges_merge(void **state)
@@ -820,6 +905,10 @@ int main(void)
 		T(test_topology_from_tables_disabled_entries_make_no_node),
 		T(test_topology_from_tables_memoryless_node_nearest),
 		T(test_topology_nearest_with_memory_tie_lowest_id),
+		T(test_topology_from_tables_all_hotplug_nodes_have_memory),
+		T(test_topology_from_tables_node0_hotplug_keeps_node0),
+		T(test_topology_from_tables_range_without_ram_is_memoryless),
+		T(test_topology_from_tables_ram_found_in_long_map),
 		T(test_topology_from_tables_cpuless_node),
 		T(test_topology_from_tables_hotplug_above_ram),
 		T(test_topology_from_tables_hotplug_over_ram_kept),

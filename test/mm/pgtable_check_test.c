@@ -284,6 +284,26 @@ static void test_pgtable_check_fallback_reported(void **state)
 	assert_int_equal(res.fallbacks, 1);
 }
 
+/* Issue 8: a node whose ranges are all hot-pluggable still has memory, so
+ * its copy on another node is a fallback the check reports, not sharing. */
+static void test_pgtable_check_hotplug_node_copy_elsewhere_is_fallback(void **state)
+{
+	struct pgcheck_result res;
+
+	make_topology(2, 2);
+	topo.memblks[0].flags = NUMA_MEM_HOTPLUG;
+	topo.memblks[1].flags = NUMA_MEM_HOTPLUG;
+	build_copy(0, 0, 0, true, true, 0);
+	build_copy(1, 0, 0, true, true, 0);
+	expect_ok(2, &res);
+	assert_int_equal(res.fallbacks, 1);
+	/* The same node without RAM in its range shares node 0's copy. */
+	topo.memblks[1].flags = NUMA_MEM_HOTPLUG | NUMA_MEM_NO_RAM;
+	pgd[1] = pgd[0];
+	expect_ok(2, &res);
+	assert_int_equal(res.fallbacks, 0);
+}
+
 static void test_pgtable_check_lower_half_allowed_before_drop(void **state)
 {
 	struct pgcheck_input in;
@@ -479,8 +499,9 @@ static void test_pgcheck_in_node(void **state)
 	assert_false(pgcheck_in_node(&topo, 0, NODE_BASE(1), PAGE_SIZE));
 	assert_false(pgcheck_in_node(&topo, 0, NODE_BASE(1) - PAGE_SIZE, 2 * PAGE_SIZE));
 	assert_false(pgcheck_in_node(&topo, 0, ~0ULL - 10, PAGE_SIZE));   /* wraps */
+	/* Issue 8: hot-pluggable is a property of the range; RAM in it is the node's. */
 	topo.memblks[1].flags = NUMA_MEM_HOTPLUG;
-	assert_false(pgcheck_in_node(&topo, 1, NODE_BASE(1), PAGE_SIZE));  /* not present RAM */
+	assert_true(pgcheck_in_node(&topo, 1, NODE_BASE(1), PAGE_SIZE));
 	/* A faked node without memblks: its span. */
 	memset(&topo, 0, sizeof(topo));
 	topo.source = NUMA_SRC_FAKE;
@@ -502,6 +523,7 @@ int main(void)
 		T(test_pgtable_check_ktext_off_ok),
 		T(test_pgtable_check_memoryless_node_shares_copy),
 		T(test_pgtable_check_fallback_reported),
+		T(test_pgtable_check_hotplug_node_copy_elsewhere_is_fallback),
 		T(test_pgtable_check_lower_half_allowed_before_drop),
 		T(test_pgtable_check_ktext_off_original_placement_not_checked),
 		T(test_pgtable_check_wrong_node),
