@@ -5,7 +5,8 @@
  *
  * For each node with memory: estimate the pages (pgtable_estimate_pages),
  * claim them in one block of EfiConventionalMemory that the normalised map
- * calls usable (write-back, not specific-purpose) inside the node's ranges (AllocateAddress, highest fit first), falling back to the nearest
+ * calls usable (write-back, not specific-purpose) inside the node's ranges,
+ * hot-pluggable ones included (AllocateAddress, highest fit first), falling back to the nearest
  * node with room (reported); copy text+rodata into the block's head, build
  * the copy with a bump allocator over the rest, give back what was not
  * used.  Memory-less nodes share their nearest node's copy.  The copy the
@@ -13,6 +14,7 @@
  */
 #include "efi/loader.h"
 #include "acpi/topology.h"
+#include "efi/bootcheck.h"
 #include "mm/pgtable.h"
 #include "vmlayout.h"
 
@@ -87,7 +89,7 @@ static phys_addr_t fit_in_usable(const struct handoff *h, phys_addr_t a, phys_ad
 }
 
 /* Highest page-aligned base of `pages` free conventional pages inside node
- * n's present ranges, above 1 MiB, in plain write-back RAM (page tables and
+ * n's ranges, above 1 MiB, in plain write-back RAM (page tables and
  * text copies never go into soft-reserved or uncached memory); 0 if none. */
 static phys_addr_t find_in_node(const struct handoff *h, uint16_t n, uint64_t pages)
 {
@@ -105,7 +107,8 @@ static phys_addr_t find_in_node(const struct handoff *h, uint16_t n, uint64_t pa
 			phys_addr_t a = ALIGN_UP(MAX(MAX(s, mb->start), SZ_1M), PAGE_SIZE);
 			phys_addr_t b = ALIGN_DOWN(MIN(e, mb->end), PAGE_SIZE);
 
-			if (mb->node != n || (mb->flags & NUMA_MEM_HOTPLUG) || b <= a)
+			/* hot-pluggable RAM is the node's too */
+			if (mb->node != n || b <= a)
 				continue;
 			best = MAX(best, fit_in_usable(h, a, b, pages));
 		}
@@ -115,7 +118,7 @@ static phys_addr_t find_in_node(const struct handoff *h, uint16_t n, uint64_t pa
 
 /*
  * Claim `pages` contiguous pages of free conventional memory inside node
- * n's (non-hotplug) ranges, at the highest address that fits, above 1 MiB.
+ * n's ranges (hot-pluggable or not), at the highest address that fits, above 1 MiB.
  */
 static EFI_STATUS claim_in_node(struct loader *l, uint16_t n, uint64_t pages, uint32_t owner,
 				phys_addr_t *pa)
@@ -266,6 +269,33 @@ static EFI_STATUS build_node(struct loader *l, uint16_t n, bool trampoline)
 	return EFI_SUCCESS;
 }
 
+/* The root the jump will load into CR3 maps everything the trampoline and
+ * the kernel's entry touch (efi/bootcheck.c); else say why and give up
+ * while the firmware is still there to return to. */
+static EFI_STATUS pgd_check_boot(struct loader *l)
+{
+	struct pgtable_ops ops = { NULL, NULL, NULL, identity };
+	struct bootcheck_input in = {
+		.root = l->boot_cr3,
+		.trampoline_pa = l->trampoline_pa,
+		.entry_va = l->img.entry,
+		.stack_lo = DIRECT_MAP_BASE + l->stack_pa,
+		.stack_hi = DIRECT_MAP_BASE + l->stack_pa + LOADER_STACK_SIZE,
+		.stack_pa = l->stack_pa,
+		.handoff_va = DIRECT_MAP_BASE + (uintptr_t)l->h,
+		.handoff_pa = (uintptr_t)l->h,
+		.handoff_size = sizeof(*l->h),
+	};
+	char why[192];
+
+	if (bootcheck_root(&ops, &in, why, sizeof(why)) == 0)
+		return EFI_SUCCESS;
+	loader_printf("loader: not jumping to the kernel: %s: %s - this is a loader bug; boot"
+		      " with numa=off, and report the loader: lines above\n", why,
+		      efi_status_str(EFI_LOAD_ERROR));
+	return EFI_LOAD_ERROR;
+}
+
 EFI_STATUS pgd_build_all(struct loader *l)
 {
 	struct handoff *h = l->h;
@@ -281,9 +311,10 @@ EFI_STATUS pgd_build_all(struct loader *l)
 		boot = 0;
 	}
 	tramp_node = topology_nearest_with_memory(t, boot);
-	if (tramp_node >= t->nr_nodes) {
-		loader_printf("loader: no node has memory - topology is broken: %s\n",
-			      efi_status_str(EFI_LOAD_ERROR));
+	if (tramp_node >= t->nr_nodes || !topology_node_has_memory(t, tramp_node)) {
+		loader_printf("loader: no node has RAM inside its SRAT ranges, so no page-table copy"
+			      " can be placed: %s - boot with numa=off to use one node over all"
+			      " RAM\n", efi_status_str(EFI_LOAD_ERROR));
 		return EFI_LOAD_ERROR;
 	}
 
@@ -306,7 +337,9 @@ EFI_STATUS pgd_build_all(struct loader *l)
 	for (uint16_t n = 0; n < t->nr_nodes; n++) {
 		if (!topology_node_has_memory(t, n))
 			continue;
-		st = build_node(l, n, n == tramp_node);
+		/* pgd_test=no-trampoline (test only): leave the trampoline out,
+		 * so that the check below must refuse to jump. */
+		st = build_node(l, n, n == tramp_node && !l->pgd_test_no_trampoline);
 		if (EFI_ERROR(st)) {
 			fw_map_drop();
 			return st;
@@ -332,6 +365,9 @@ EFI_STATUS pgd_build_all(struct loader *l)
 
 		h->direct_map_end = pgtable_direct_map_end(&d);
 	}
+	st = pgd_check_boot(l);
+	if (EFI_ERROR(st))
+		return st;
 
 	for (uint16_t n = 0; n < t->nr_nodes; n++)
 		loader_printf("loader: PGD: Node %u at 0x%llx (node %u), %u table pages, text at"
