@@ -74,6 +74,13 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	int n, attempt;
 	bool called_exit = false;
 
+	/* pgd_build_all() checked the root; this only guards the order of the
+	 * steps: never leave the firmware without a CR3 to load. */
+	if (l->boot_cr3 == 0) {
+		loader_printf("loader: no page-table copy for the boot CPU: %s - not jumping\n",
+			      efi_status_str(EFI_LOAD_ERROR));
+		return EFI_LOAD_ERROR;
+	}
 	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
 	if (st != EFI_BUFFER_TOO_SMALL || dsize < sizeof(struct efi_memory_descriptor)) {
 		loader_printf("loader: GetMemoryMap size query failed: %s\n", efi_status_str(st));

@@ -69,6 +69,7 @@ struct loader {
 	bool pgd_test_elsewhere;             /* pgd_test=boot-elsewhere (test only) */
 	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
 	uint32_t nr_fake;
+	bool pgd_test_no_trampoline;         /* pgd_test=no-trampoline (test only) */
 	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
 
 	uint64_t tsc_start;                 /* TSC at efi_main */
