@@ -109,21 +109,35 @@ def check_fake_node(text, case):
     return errs
 
 
+def ram_ranges(text):
+    """Merged [start, end) of the map's RAM (usable + loader-owned 'efi: mem:' lines)."""
+    return merge((int(a, 16), int(b, 16) + 1) for a, b in re.findall(
+        rf"^efi: mem: \[mem {HEX}-{HEX}\] (?:usable|loader)", text, re.M))
+
+
 def check_pgd(text, case):
-    """Each node's copy (tables and text) lies in that node's own memory."""
+    """Each node's copy (tables and text) lies in that node's own memory.  A
+    node has memory where the map's RAM lies inside its NUMA ranges, whether
+    or not they are hot-pluggable (issue 8); such a node must have its own
+    copy unless the loader said it had too little room."""
     errs = []
     ranges = numa_ranges(text)
+    ram = ram_ranges(text)
     lines = re.findall(rf"^PGD: Node (\d+) at {HEX} \(node (\d+)\), (\d+) table pages, text at {HEX} \(node (\d+)\)",
                        text, re.M)
-    nodes = max(1, case.topo.nodes)
+    # Injected SRATs come without -numa: count the nodes the kernel reports.
+    nodes = len(node_distances(text)) or max(1, case.topo.nodes)
     if len(lines) != nodes:
         errs.append(f"{len(lines)} PGD lines for {nodes} nodes")
     for n, root, rnode, pages, txt, tnode in lines:
         n, rnode, tnode = int(n), int(rnode), int(tnode)
         root, txt, pages = int(root, 16), int(txt, 16), int(pages)
         fallback = re.search(rf"^loader: node {n} has too little free memory for its copy", text, re.M)
-        if ranges.get(n) and rnode != n and not fallback:
-            errs.append(f"node {n} has memory but its copy is on node {rnode}")
+        has_ram = any(max(s, a) < min(e, b) for s, e in ranges.get(n, []) for a, b in ram)
+        if has_ram and rnode != n and not fallback:
+            errs.append(f"node {n} has RAM in its ranges but its copy is on node {rnode}")
+        if root == 0:
+            errs.append(f"node {n}: no copy (root 0)")
         if not in_ranges(root, ranges.get(rnode, [])):
             errs.append(f"node {n}: root {root:#x} is not in node {rnode}'s memory")
         if "ktext=off" not in case.cmdline and not in_ranges(txt, ranges.get(tnode, [])):
@@ -452,6 +466,29 @@ CASES = [
     _acpi_case("acpi-slit-bad-diagonal", ["srat-2node.aml", "slit-bad-diagonal.aml"],
                Topology(nodes=0, cpus=2, mem="2G"),
                expect=[r"(?i)SLIT.*diagonal", r"^NUMA: Node 1 distances: 20 10"]),
+
+    # -- hot-pluggable memory (issue 8): the flag is a property of the range.
+    # Every range flags = 3 (enabled + hot-pluggable), as Hyper-V/Azure
+    # guests have it: once no copy was built and the loader jumped with CR3 = 0.
+    _acpi_case("numa-hotplug-all-ranges", ["srat-2node-hotplug.aml"], Topology(nodes=0, cpus=2, mem="2G"),
+               expect=[r"^ACPI: SRAT: Node 0 PXM 0 \[mem 0x00000000-0x0009ffff\] hotplug$",
+                       r"^ACPI: SRAT: Node 1 PXM 1 \[mem 0x40000000-0x7fffffff\] hotplug$",
+                       r"^NUMA: Node 1 \[mem 0x40000000-0x[0-9a-f]+\] hotplug$",   # clipped to RAM's end
+                       r"^PGD: Node 0 at 0x[0-9a-f]+ \(node 0\)", r"^PGD: Node 1 at 0x[0-9a-f]+ \(node 1\)"],
+               forbid=[r"use a copy on another node", r"memory-less"], checks=[check_pgd, check_mm, check_zones]),
+    # Only node 0's ranges hot-pluggable: node 0's CPU once ran on node 1's copy.
+    _acpi_case("numa-hotplug-node0", ["srat-2node-hotplug0.aml"], Topology(nodes=0, cpus=2, mem="2G"),
+               expect=[r"^ACPI: SRAT: Node 0 PXM 0 \[mem 0x00100000-0x3fffffff\] hotplug$",
+                       r"^ACPI: SRAT: Node 1 PXM 1 \[mem 0x40000000-0x7fffffff\]$",
+                       r"^PGD: Node 0 at 0x[0-9a-f]+ \(node 0\)",
+                       r"^pgtable: cpu 0 apic 0x0 node 0 cr3 "],
+               forbid=[r"use a copy on another node", r"memory-less"], checks=[check_pgd, check_mm, check_zones]),
+    # The loader checks the boot CPU's root before leaving the firmware: a
+    # test-only option builds the boot copy without the trampoline mapping.
+    Case("pgd-boot-root-checked", cmdline="pgd_test=no-trampoline qemu_exit", exit=None, timeout=120,
+         expect=[r"^loader: not jumping to the kernel: the boot CPU's page tables \(root 0x[0-9a-f]+\) do not "
+                 r"map the trampoline page at 0x[0-9a-f]+", r"^loader: returning to the firmware: Load Error"],
+         forbid=[r"^boot: done", r"exiting boot services"]),
 
     # -- page-table copies (issue 4)
     Case("ktext-off", cmdline="ktext=off qemu_exit", checks=[check_pgd, check_ktext_off]),

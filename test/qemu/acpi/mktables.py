@@ -7,6 +7,9 @@ no -numa (so QEMU builds no SRAT/SLIT of its own):
                          APIC 1 + [1G,2G) on PXM 1
   slit-2node.aml         valid SLIT for it (10 21 / 21 10)
   slit-bad-diagonal.aml  SLIT whose [1][1] entry is 20, not 10
+  srat-2node-hotplug.aml   srat-2node with every memory entry flags = 3
+                         (enabled + hot-pluggable), as Hyper-V/Azure guests
+  srat-2node-hotplug0.aml  srat-2node with only node 0's entries hot-pluggable
   srat-overrun.aml       srat-2node with its last memory entry cut 8 bytes
                          short: the entry's length (40) runs past the table
   srat-bad-checksum.aml  srat-2node with a wrong checksum byte.  NOTE: QEMU
@@ -66,9 +69,19 @@ TWO_NODE = [
 ]
 
 
+def two_node(flags0=1, flags1=1):
+    return [
+        srat_cpu(0, 0), srat_cpu(1, 1),
+        srat_mem(0, 0, 0xA0000, flags0), srat_mem(0, 0x100000, G - 0x100000, flags0),
+        srat_mem(1, G, G, flags1),
+    ]
+
+
 def build():
     out = {}
     out["srat-2node.aml"] = srat(TWO_NODE)
+    out["srat-2node-hotplug.aml"] = srat(two_node(3, 3), oem=b"HOTPLUG ")
+    out["srat-2node-hotplug0.aml"] = srat(two_node(3, 1), oem=b"HOTPLUG0")
     out["slit-2node.aml"] = slit([[10, 21], [21, 10]])
     out["slit-bad-diagonal.aml"] = slit([[10, 21], [21, 20]], oem=b"BADDIAG ")
     t = bytearray(srat(TWO_NODE, oem=b"OVERRUN "))[:-8]
