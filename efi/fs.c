@@ -165,6 +165,7 @@ void cmdline_setup(struct loader *l)
 	l->ktext_off = options_has(cmd, "ktext=off");
 	l->pgd_test_elsewhere = options_has(cmd, "pgd_test=boot-elsewhere");
 	l->pgd_test_no_trampoline = options_has(cmd, "pgd_test=no-trampoline");
+	l->pgd_test_node1_full = options_has(cmd, "pgd_test=node1-full");
 	loader_printf("loader: command line (%s): \"%s\"\n", l->cmdline_source, cmd);
 	fake = options_value(cmd, "efi_fake_mem");
 	if (fake) {

@@ -70,6 +70,7 @@ struct loader {
 	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
 	uint32_t nr_fake;
 	bool pgd_test_no_trampoline;         /* pgd_test=no-trampoline (test only) */
+	bool pgd_test_node1_full;            /* pgd_test=node1-full (test only) */
 	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
 
 	uint64_t tsc_start;                 /* TSC at efi_main */

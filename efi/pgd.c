@@ -125,6 +125,8 @@ static EFI_STATUS claim_in_node(struct loader *l, uint16_t n, uint64_t pages, ui
 {
 	EFI_STATUS st = EFI_OUT_OF_RESOURCES;
 
+	if (l->pgd_test_node1_full && n == 1)
+		return EFI_OUT_OF_RESOURCES;    /* test only: node 1 has no room */
 	for (int attempt = 0; attempt < 3; attempt++) {
 		bool fresh = fw_map == NULL;
 		UINTN key;
