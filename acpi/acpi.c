@@ -5,6 +5,7 @@
 #include "acpi/acpi.h"
 #include "acpi/topology.h"
 #include "lib/printf.h"
+#include "mm/physmap.h"
 
 uint8_t acpi_checksum(const void *buf, size_t len)
 {
@@ -14,6 +15,84 @@ uint8_t acpi_checksum(const void *buf, size_t len)
 	while (len--)
 		sum = (uint8_t)(sum + *p++);
 	return sum;
+}
+
+static bool table_memory_type(uint32_t type)
+{
+	return type == PHYSMAP_ACPI_RECLAIM || type == PHYSMAP_ACPI_NVS ||
+	       type == PHYSMAP_RESERVED;
+}
+
+int acpi_table_memory_check(const struct physmap_entry *map, size_t n, phys_addr_t pa,
+			    uint64_t len, char *why, size_t wlen)
+{
+	uint64_t cur = pa, end = pa + len;
+	size_t i = 0;
+
+	if (end < pa) {
+		ksnprintf(why, wlen, "range wraps past 2^64");
+		return ACPI_EINVAL;
+	}
+	while (cur < end) {
+		const struct physmap_entry *e;
+
+		while (i < n && map[i].end <= cur)
+			i++;
+		e = i < n ? &map[i] : NULL;
+		if (!e || e->start > cur) {
+			uint64_t hole_end = e && e->start < end ? e->start : end;
+
+			if (cur < ACPI_BIOS_ROM_START || hole_end > ACPI_BIOS_ROM_END) {
+				uint64_t at = cur >= ACPI_BIOS_ROM_START && cur < ACPI_BIOS_ROM_END ?
+					      ACPI_BIOS_ROM_END : cur;
+
+				if (at == pa)
+					ksnprintf(why, wlen, "no memory");
+				else
+					ksnprintf(why, wlen, "no memory at 0x%llx", (unsigned long long)at);
+				return ACPI_EINVAL;
+			}
+			cur = hole_end;
+			continue;
+		}
+		if (!table_memory_type(e->type)) {
+			if (cur == pa)
+				ksnprintf(why, wlen, "%s", physmap_type_name(e->type));
+			else
+				ksnprintf(why, wlen, "%s at 0x%llx", physmap_type_name(e->type),
+					  (unsigned long long)cur);
+			return ACPI_EINVAL;
+		}
+		cur = e->end;
+	}
+	return ACPI_OK;
+}
+
+/*
+ * acc->map() behind the table-memory check: NULL, with "<what> at 0x…+<len>
+ * not in ACPI/reserved memory (<why>)" or "... is not readable" in reason,
+ * when the range may not or cannot be read.  Kept short: the reason ends
+ * up in numa_topology.reason (128 bytes) behind "No NUMA configuration
+ * found (ACPI: ".
+ */
+static const void *acpi_map(const struct acpi_access *acc, phys_addr_t pa, size_t len,
+			    const char *what, char *reason, size_t rlen)
+{
+	const void *p;
+	char why[64];
+
+	if (acc->physmap &&
+	    acpi_table_memory_check(acc->physmap, acc->nr_physmap, pa, len, why,
+				    sizeof(why)) != ACPI_OK) {
+		ksnprintf(reason, rlen, "%s at 0x%llx+%zu not in ACPI/reserved memory (%s)", what,
+			  (unsigned long long)pa, len, why);
+		return NULL;
+	}
+	p = acc->map(acc->ctx, pa, len);
+	if (!p)
+		ksnprintf(reason, rlen, "%s at 0x%llx+%zu is not readable", what,
+			  (unsigned long long)pa, len);
+	return p;
 }
 
 /* True if the first n bytes of a and b are equal (signatures are not
@@ -84,12 +163,9 @@ int acpi_rsdp_check(const struct acpi_access *acc, phys_addr_t rsdp_pa,
 	const struct acpi_rsdp *r;
 	uint32_t len;
 
-	r = acc->map(acc->ctx, rsdp_pa, ACPI_RSDP_V1_SIZE);
-	if (!r) {
-		ksnprintf(reason, rlen, "RSDP at 0x%llx is not readable",
-			  (unsigned long long)rsdp_pa);
+	r = acpi_map(acc, rsdp_pa, ACPI_RSDP_V1_SIZE, "RSDP", reason, rlen);
+	if (!r)
 		return ACPI_EINVAL;
-	}
 	if (!sig_eq(r->signature, "RSD PTR ", 8)) {
 		ksnprintf(reason, rlen, "RSDP at 0x%llx: bad signature", (unsigned long long)rsdp_pa);
 		return ACPI_EINVAL;
@@ -102,24 +178,18 @@ int acpi_rsdp_check(const struct acpi_access *acc, phys_addr_t rsdp_pa,
 	if (r->revision < 2)
 		return ACPI_OK;
 
-	r = acc->map(acc->ctx, rsdp_pa, sizeof(*r));
-	if (!r) {
-		ksnprintf(reason, rlen, "RSDP at 0x%llx: revision 2 structure not readable",
-			  (unsigned long long)rsdp_pa);
+	r = acpi_map(acc, rsdp_pa, sizeof(*r), "RSDP (revision 2)", reason, rlen);
+	if (!r)
 		return ACPI_EINVAL;
-	}
 	if (r->length < sizeof(*r) || r->length > 4096) {
 		ksnprintf(reason, rlen, "RSDP at 0x%llx: length %u out of range (36..4096)",
 			  (unsigned long long)rsdp_pa, r->length);
 		return ACPI_EINVAL;
 	}
 	len = r->length;
-	r = acc->map(acc->ctx, rsdp_pa, len);
-	if (!r) {
-		ksnprintf(reason, rlen, "RSDP at 0x%llx: %u bytes not readable",
-			  (unsigned long long)rsdp_pa, len);
+	r = acpi_map(acc, rsdp_pa, len, "RSDP", reason, rlen);
+	if (!r)
 		return ACPI_EINVAL;
-	}
 	if (acpi_checksum(r, len) != 0) {
 		ksnprintf(reason, rlen, "RSDP at 0x%llx: extended checksum mismatch",
 			  (unsigned long long)rsdp_pa);
@@ -142,21 +212,15 @@ static int map_table(const struct acpi_access *acc, phys_addr_t pa, const char *
 	out->pa = pa;
 	out->table = NULL;
 	out->length = 0;
-	h = acc->map(acc->ctx, pa, sizeof(*h));
-	if (!h) {
-		ksnprintf(reason, rlen, "%s at 0x%llx is not readable", sig ? sig : "table",
-			  (unsigned long long)pa);
+	h = acpi_map(acc, pa, sizeof(*h), sig ? sig : "table", reason, rlen);
+	if (!h)
 		return ACPI_EINVAL;
-	}
 	len = h->length;
 	if (len >= sizeof(*h) && len <= ACPI_TABLE_MAX_LEN) {
-		const void *t = acc->map(acc->ctx, pa, len);
+		const void *t = acpi_map(acc, pa, len, sig ? sig : "table", reason, rlen);
 
-		if (!t) {
-			ksnprintf(reason, rlen, "%s at 0x%llx: %u bytes not readable",
-				  sig ? sig : "table", (unsigned long long)pa, len);
+		if (!t)
 			return ACPI_EINVAL;
-		}
 		out->table = t;
 		out->length = len;
 		return acpi_table_check(t, len, sig, reason, rlen);
@@ -171,14 +235,14 @@ int acpi_find_table(const struct acpi_access *acc, phys_addr_t rsdp_pa, const ch
 	const struct acpi_rsdp *r;
 	struct acpi_table_ref rt;
 	size_t esize, n;
-	char xsdt_why[96] = "";
+	char xsdt_why[128] = "", skipped[128] = "";
 
 	ref->pa = 0;
 	ref->table = NULL;
 	ref->length = 0;
 	if (acpi_rsdp_check(acc, rsdp_pa, reason, rlen) != ACPI_OK)
 		return ACPI_EINVAL;
-	r = acc->map(acc->ctx, rsdp_pa, ACPI_RSDP_V1_SIZE);
+	r = acpi_map(acc, rsdp_pa, ACPI_RSDP_V1_SIZE, "RSDP", reason, rlen);
 	if (!r)
 		return ACPI_EINVAL;
 
@@ -186,14 +250,14 @@ int acpi_find_table(const struct acpi_access *acc, phys_addr_t rsdp_pa, const ch
 	 * as ACPICA's acpi_tb_parse_root_table() falls back. */
 	esize = 0;
 	if (r->revision >= 2) {
-		const struct acpi_rsdp *r2 = acc->map(acc->ctx, rsdp_pa, sizeof(*r2));
+		const struct acpi_rsdp *r2 = acpi_map(acc, rsdp_pa, sizeof(*r2), "RSDP", reason, rlen);
 
 		if (r2 && r2->xsdt_address) {
 			if (map_table(acc, r2->xsdt_address, "XSDT", &rt, xsdt_why,
 				      sizeof(xsdt_why)) == ACPI_OK)
 				esize = 8;
 		}
-		r = acc->map(acc->ctx, rsdp_pa, ACPI_RSDP_V1_SIZE);
+		r = acpi_map(acc, rsdp_pa, ACPI_RSDP_V1_SIZE, "RSDP", reason, rlen);
 		if (!r)
 			return ACPI_EINVAL;
 	}
@@ -216,17 +280,25 @@ int acpi_find_table(const struct acpi_access *acc, phys_addr_t rsdp_pa, const ch
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *e = (const uint8_t *)rt.table + sizeof(struct acpi_table_header) + i * esize;
 		const struct acpi_table_header *h;
+		char why[112];
 		uint64_t pa = 0;
 
 		for (size_t b = 0; b < esize; b++)
 			pa |= (uint64_t)e[b] << (8 * b);
 		if (!pa)
 			continue;
-		h = acc->map(acc->ctx, pa, sizeof(*h));
-		if (!h || !sig_eq(h->signature, sig, 4))
+		h = acpi_map(acc, pa, sizeof(*h), "table", why, sizeof(why));
+		if (!h) {
+			if (!skipped[0])
+				ksnprintf(skipped, sizeof(skipped), "%s[%zu] skipped: %s",
+					  esize == 8 ? "XSDT" : "RSDT", i, why);
+			continue;
+		}
+		if (!sig_eq(h->signature, sig, 4))
 			continue;
 		return map_table(acc, pa, sig, ref, reason, rlen);
 	}
+	ksnprintf(reason, rlen, "%s", skipped);
 	return ACPI_ENOTFOUND;
 }
 

@@ -61,10 +61,27 @@ _Static_assert(sizeof(struct acpi_subtable_header) == 2, "subtable header is 2 b
  * loader maps firmware memory 1:1, so a huge length must not be trusted. */
 #define ACPI_TABLE_MAX_LEN  (4u << 20)
 
+/* The legacy BIOS area, where the RSDP may sit on PC firmware (ACPI 6.5,
+ * 5.2.5.1); firmware maps often leave it out, so a hole there is readable. */
+#define ACPI_BIOS_ROM_START  0xe0000u
+#define ACPI_BIOS_ROM_END    0x100000u
+
 /* acpi_* status codes (0 is success). */
 #define ACPI_OK          0
 #define ACPI_ENOTFOUND  (-1)   /* no table with that signature */
 #define ACPI_EINVAL     (-2)   /* found, but broken: see the reason */
+
+/*
+ * Is [pa, pa + len) memory a firmware table may live in, as the normalised
+ * EFI map (sorted, non-overlapping) says?  Every byte must be in an ACPI
+ * reclaim, ACPI NVS or reserved entry, or in a hole of the map inside the
+ * legacy BIOS area [0xe0000, 0x100000).  Returns ACPI_OK, or ACPI_EINVAL
+ * with what the first offending byte is in why[wlen] ("usable", "no
+ * memory", "usable at 0x…" when it is not pa, "range wraps past 2^64").
+ */
+struct physmap_entry;
+int acpi_table_memory_check(const struct physmap_entry *map, size_t n, phys_addr_t pa,
+			    uint64_t len, char *why, size_t wlen);
 
 /* Sum of len bytes, mod 256 (a valid table sums to 0). */
 uint8_t acpi_checksum(const void *buf, size_t len);
@@ -100,7 +117,11 @@ struct acpi_table_ref {
  * signature; ACPI_EINVAL when the RSDP/root table is broken or the table
  * found fails acpi_table_check() (then *ref still points at it if it could
  * be mapped, so callers can report on it).  `root` (may be NULL) receives
- * "XSDT" or "RSDT", the root that was used.
+ * "XSDT" or "RSDT", the root that was used.  With acc->physmap set, the
+ * RSDP, the root table and every table are checked to lie in table memory
+ * (acpi_table_memory_check) before they are read; a root entry that does
+ * not is skipped, and if the table is then not found, ACPI_ENOTFOUND comes
+ * with a reason naming the first skipped entry (else reason is "").
  */
 int acpi_find_table(const struct acpi_access *acc, phys_addr_t rsdp_pa, const char *sig,
 		    struct acpi_table_ref *ref, const char **root,

@@ -582,7 +582,50 @@ static void lookup(const struct acpi_access *acc, phys_addr_t rsdp_pa, const cha
 			f->error = buf;     /* the table is there but broken */
 		else
 			*acpi_error = buf;  /* RSDP or root table broken */
+	} else if (buf[0] && !*acpi_error) {
+		*acpi_error = buf;          /* not found, but a root entry was skipped */
 	}
+}
+
+/*
+ * Test-only (acpi_test=srat-outside): the loader is given a copy of the
+ * root table (XSDT or RSDT) in which every SRAT entry points at
+ * TOPOLOGY_TEST_BAD_PA, ordinary RAM on every PC, as a firmware with a
+ * stale pointer would.  QEMU cannot produce such a table.
+ */
+#define TOPOLOGY_TEST_BAD_PA  0x100000u
+static uint8_t test_root_copy[4096];
+static struct acpi_access test_inner;
+
+static const void *test_outside_map(void *ctx, phys_addr_t pa, size_t len)
+{
+	const uint8_t *p = test_inner.map(test_inner.ctx, pa, len);
+	const struct acpi_table_header *h = (const void *)p;
+	size_t esize;
+
+	if (!p || len < sizeof(*h) || len > sizeof(test_root_copy) || h->length != len)
+		return p;
+	if (str_starts(h->signature, "XSDT"))
+		esize = 8;
+	else if (str_starts(h->signature, "RSDT"))
+		esize = 4;
+	else
+		return p;
+	__builtin_memcpy(test_root_copy, p, len);
+	for (size_t off = sizeof(*h); off + esize <= len; off += esize) {
+		const struct acpi_table_header *t;
+		uint64_t tpa = 0;
+
+		__builtin_memcpy(&tpa, test_root_copy + off, esize);
+		t = tpa ? test_inner.map(test_inner.ctx, tpa, sizeof(*t)) : NULL;
+		if (t && str_starts(t->signature, "SRAT")) {
+			tpa = TOPOLOGY_TEST_BAD_PA;
+			__builtin_memcpy(test_root_copy + off, &tpa, esize);
+		}
+	}
+	test_root_copy[__builtin_offsetof(struct acpi_table_header, checksum)] -=
+		acpi_checksum(test_root_copy, len);
+	return test_root_copy;
 }
 
 void topology_discover(const struct acpi_access *acc, phys_addr_t rsdp_pa,
@@ -593,7 +636,15 @@ void topology_discover(const struct acpi_access *acc, phys_addr_t rsdp_pa,
 	struct found srat, slit, madt;
 	char e_srat[REASON_LEN], e_slit[SLIT_REASON_LEN], e_madt[REASON_LEN];
 	const char *acpi_error = NULL;
+	struct acpi_access test_acc;
 
+	if (opt && (opt->test_inject & TOPOLOGY_TEST_SRAT_OUTSIDE) && acc && acc->map) {
+		test_inner = *acc;
+		test_acc = *acc;
+		test_acc.ctx = NULL;
+		test_acc.map = test_outside_map;
+		acc = &test_acc;
+	}
 	if (rsdp_pa && acc && acc->map) {
 		lookup(acc, rsdp_pa, "SRAT", &srat, e_srat, sizeof(e_srat), &acpi_error);
 		lookup(acc, rsdp_pa, "SLIT", &slit, e_slit, sizeof(e_slit), &acpi_error);
@@ -649,6 +700,9 @@ void topology_options_from_cmdline(const char *cmdline, struct topology_options 
 		else if (n == sizeof("acpi_test=srat-checksum") - 1 &&
 			 str_starts(w, "acpi_test=srat-checksum"))
 			opt->test_inject |= TOPOLOGY_TEST_SRAT_CHECKSUM;
+		else if (n == sizeof("acpi_test=srat-outside") - 1 &&
+			 str_starts(w, "acpi_test=srat-outside"))
+			opt->test_inject |= TOPOLOGY_TEST_SRAT_OUTSIDE;
 		p = w + n;
 	}
 }

@@ -13,10 +13,15 @@
 #include "handoff.h"
 
 /* How the parsers reach physical memory: map(ctx, pa, len) returns a
- * pointer to len readable bytes at pa, or NULL if that range is not there. */
+ * pointer to len readable bytes at pa, or NULL if that range is not there.
+ * physmap (optional, may be NULL): the normalised EFI map; when given,
+ * acpi.c maps a range only if acpi_table_memory_check() accepts it, so a
+ * firmware pointer into RAM, MMIO or nowhere is reported, never read. */
 struct acpi_access {
 	void *ctx;
 	const void *(*map)(void *ctx, phys_addr_t pa, size_t len);
+	const struct physmap_entry *physmap;
+	size_t nr_physmap;
 };
 
 /* topology_discover() options */
@@ -36,6 +41,7 @@ struct topology_options {
  * checksum of a table given with -acpitable).  Command line:
  * acpi_test=srat-checksum. */
 #define TOPOLOGY_TEST_SRAT_CHECKSUM  (1u << 0)
+#define TOPOLOGY_TEST_SRAT_OUTSIDE   (1u << 1)  /* root entries for the SRAT point into RAM */
 
 /*
  * Fill *out from the ACPI tables under rsdp_pa (0: no ACPI), checked against

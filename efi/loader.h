@@ -72,6 +72,7 @@ struct loader {
 	bool pgd_test_no_trampoline;         /* pgd_test=no-trampoline (test only) */
 	bool pgd_test_node1_full;            /* pgd_test=node1-full (test only) */
 	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
+	const char *rsdp_guid;              /* "ACPI 2.0" / "ACPI 1.0": where rsdp_pa came from */
 
 	uint64_t tsc_start;                 /* TSC at efi_main */
 	uint32_t boot_apic_id;
@@ -105,8 +106,10 @@ void loader_free_all(struct loader *l);
  * when the window or the table is full. */
 virt_addr_t loader_iomap(struct loader *l, phys_addr_t pa, uint64_t size, uint64_t flags);
 
-/* acpi/ reaches firmware memory 1:1 while boot services run. */
-struct acpi_access loader_acpi_access(void);
+/* acpi/ reaches firmware memory 1:1 while boot services run, and only
+ * where the preliminary map (read_memory_map, main.c) says ACPI reclaim,
+ * ACPI NVS or reserved memory. */
+struct acpi_access loader_acpi_access(const struct loader *l);
 
 /* ---- console (console.c) ---- */
 

@@ -15,6 +15,7 @@
 #include "mm/physmap.h"
 #include "mm/pgtable.h"
 #include "vmlayout.h"
+#include "acpi/acpi.h"
 
 static struct loader the_loader;
 
@@ -186,7 +187,8 @@ static EFI_STATUS alloc_boot_pages(struct loader *l)
 }
 
 /* h->rsdp_pa from the configuration table: ACPI 2.0 GUID first, then 1.0;
- * 0 when neither is there.  Checked later, by topology_discover. */
+ * 0 when neither is there.  Not read here: check_rsdp() and
+ * topology_discover do that once the memory map is known. */
 static void find_rsdp(struct loader *l)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
@@ -199,14 +201,10 @@ static void find_rsdp(struct loader *l)
 			if (CompareGuid(&t->VendorGuid, want[w]) != 0 || t->VendorTable == NULL)
 				continue;
 			l->h->rsdp_pa = (uint64_t)(uintptr_t)t->VendorTable;
-			l->h->rsdp_revision = ((const uint8_t *)t->VendorTable)[15];
-			loader_printf("loader: ACPI RSDP at 0x%llx (revision %u, %s GUID)\n",
-				      (unsigned long long)l->h->rsdp_pa, l->h->rsdp_revision,
-				      w == 0 ? "ACPI 2.0" : "ACPI 1.0");
+			l->rsdp_guid = w == 0 ? "ACPI 2.0" : "ACPI 1.0";
 			return;
 		}
 	}
-	loader_printf("loader: no ACPI RSDP in the EFI configuration table\n");
 }
 
 /* Boot APIC id (x2APIC id via leaf 0xB when present), NX, 1 GiB pages. */
@@ -285,9 +283,9 @@ static void report_memory_classes(const EFI_MEMORY_DESCRIPTOR *map, UINTN nr, UI
 			      (unsigned long long)(bytes[PHYSMAP_UNACCEPTED] >> 10));
 }
 
-struct acpi_access loader_acpi_access(void)
+struct acpi_access loader_acpi_access(const struct loader *l)
 {
-	return (struct acpi_access){ NULL, acpi_identity_map };
+	return (struct acpi_access){ NULL, acpi_identity_map, l->h->physmap, l->h->nr_physmap };
 }
 
 virt_addr_t loader_iomap(struct loader *l, phys_addr_t pa, uint64_t size, uint64_t flags)
@@ -307,15 +305,18 @@ virt_addr_t loader_iomap(struct loader *l, phys_addr_t pa, uint64_t size, uint64
 	return va;
 }
 
-/* Preliminary normalised map into h->physmap, then the NUMA topology. */
-static EFI_STATUS discover_topology(struct loader *l)
+/*
+ * Preliminary normalised map into h->physmap (efi_fake_mem applied), the
+ * report of memory that is not RAM, and the RSDP's revision once the map
+ * says the RSDP lies in table memory.  Before anything reads ACPI (SPCR,
+ * SRAT): loader_acpi_access() checks every table against this map.
+ */
+static EFI_STATUS read_memory_map(struct loader *l)
 {
-	struct acpi_access acc = { NULL, acpi_identity_map };
-	struct topology_options opt = { .boot_apic_id = l->boot_apic_id };
-	struct numa_topology *t = &l->h->numa;
 	EFI_MEMORY_DESCRIPTOR *map;
 	UINTN nr, key, dsize;
 	UINT32 dver;
+	char why[64];
 	int n;
 
 	map = LibMemoryMap(&nr, &key, &dsize, &dver);
@@ -335,6 +336,28 @@ static EFI_STATUS discover_topology(struct loader *l)
 	l->h->nr_physmap = (uint32_t)n;
 	report_memory_classes(map, nr, dsize, l->h);
 	FreePool(map);
+
+	if (l->h->rsdp_pa == 0) {
+		loader_printf("loader: no ACPI RSDP in the EFI configuration table\n");
+	} else if (acpi_table_memory_check(l->h->physmap, l->h->nr_physmap, l->h->rsdp_pa,
+					   ACPI_RSDP_V1_SIZE, why, sizeof(why)) == ACPI_OK) {
+		l->h->rsdp_revision = ((const uint8_t *)(uintptr_t)l->h->rsdp_pa)[15];
+		loader_printf("loader: ACPI RSDP at 0x%llx (revision %u, %s GUID)\n",
+			      (unsigned long long)l->h->rsdp_pa, l->h->rsdp_revision, l->rsdp_guid);
+	} else {
+		loader_printf("loader: ACPI RSDP at 0x%llx (%s GUID) is not in ACPI/reserved memory"
+			      " (%s): not read - firmware bug; booting without ACPI tables\n",
+			      (unsigned long long)l->h->rsdp_pa, l->rsdp_guid, why);
+	}
+	return EFI_SUCCESS;
+}
+
+/* The NUMA topology from ACPI (through the checked access) and the map. */
+static EFI_STATUS discover_topology(struct loader *l)
+{
+	struct acpi_access acc = loader_acpi_access(l);
+	struct topology_options opt = { .boot_apic_id = l->boot_apic_id };
+	struct numa_topology *t = &l->h->numa;
 
 	/* numa=off, and the test-only acpi_test=srat-checksum (QEMU and OVMF
 	 * recompute the checksum of any table injected with -acpitable). */
@@ -382,6 +405,9 @@ static EFI_STATUS loader_run(struct loader *l)
 	if (EFI_ERROR(st))
 		return st;
 	find_rsdp(l);
+	st = read_memory_map(l);
+	if (EFI_ERROR(st))
+		return st;
 	serial_discover(l);
 	cpu_features(l);
 	if (!l->nx) {

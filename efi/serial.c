@@ -257,7 +257,7 @@ static void from_pci(struct loader *l)
 /* The SPCR's UART, or false with the reason printed. */
 static bool from_spcr(struct loader *l, bool quiet_absent)
 {
-	struct acpi_access acc = loader_acpi_access();
+	struct acpi_access acc = loader_acpi_access(l);
 	struct acpi_table_ref ref;
 	struct handoff_uart u;
 	char reason[160];

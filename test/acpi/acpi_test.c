@@ -21,7 +21,7 @@
 
 static uint8_t membytes[MEM_SIZE];
 static struct fake_mem mem = { MEM_BASE, membytes, MEM_SIZE, 0 };
-static const struct acpi_access acc = { &mem, fake_map };
+static const struct acpi_access acc = { &mem, fake_map, NULL, 0 };
 static struct tbuf tb;
 static char reason[160];
 
@@ -246,7 +246,142 @@ static void test_acpi_find_table_length_beyond_memory(void **state)
 	fake_rsdp(&mem, RSDP_AT, 2, 0, XSDT_AT);
 	assert_int_equal(acpi_find_table(&acc, RSDP_AT, "SRAT", &ref, NULL, reason, sizeof(reason)),
 			 ACPI_EINVAL);
-	assert_non_null(strstr(reason, "256 bytes not readable"));
+	assert_non_null(strstr(reason, "SRAT at 0xeffd8+256 is not readable"));
+}
+
+/* ---- table memory (acc->physmap) ---- */
+
+static const struct physmap_entry pc_map[] = {
+	{ 0x0, 0x9f000, PHYSMAP_USABLE, 0 },
+	{ 0x9f000, 0xa0000, PHYSMAP_RESERVED, 0 },
+	/* hole [0xa0000, 0x100000): VGA, option ROMs, BIOS */
+	{ 0x100000, 0x7f000000, PHYSMAP_USABLE, 0 },
+	{ 0x7f000000, 0x7f010000, PHYSMAP_ACPI_RECLAIM, 0 },
+	{ 0x7f010000, 0x7f020000, PHYSMAP_ACPI_NVS, 0 },
+	{ 0x7f020000, 0x7f030000, PHYSMAP_RESERVED, 0 },
+	{ 0x7f030000, 0x80000000, PHYSMAP_USABLE, 0 },
+	{ 0x80000000, 0x80001000, PHYSMAP_SOFT_RESERVED, 0 },
+};
+
+static int tm_check(uint64_t pa, uint64_t len)
+{
+	return acpi_table_memory_check(pc_map, ARRAY_SIZE(pc_map), pa, len, reason, sizeof(reason));
+}
+
+static void test_acpi_table_memory_check(void **state)
+{
+	assert_int_equal(tm_check(0x7f000000, 36), ACPI_OK);
+	assert_int_equal(tm_check(0x7f00fff0, 0x20010), ACPI_OK);     /* ACPI -> NVS -> reserved */
+	assert_int_equal(tm_check(0x9f000, 0x1000), ACPI_OK);
+	assert_int_equal(tm_check(0xf05b0, 36), ACPI_OK);              /* RSDP in the BIOS area hole */
+	assert_int_equal(tm_check(0xe0000, 0x20000), ACPI_OK);         /* the whole BIOS area */
+
+	assert_int_equal(tm_check(0x7f02fff0, 0x20), ACPI_EINVAL);
+	assert_string_equal(reason, "usable at 0x7f030000");
+	assert_int_equal(tm_check(0x100000, 36), ACPI_EINVAL);
+	assert_string_equal(reason, "usable");
+	assert_int_equal(tm_check(0xa0000, 36), ACPI_EINVAL);          /* VGA hole, below the BIOS area */
+	assert_string_equal(reason, "no memory");
+	assert_int_equal(tm_check(0x9f000, 0x2000), ACPI_EINVAL);
+	assert_string_equal(reason, "no memory at 0xa0000");
+	assert_int_equal(tm_check(0xffff0, 0x20), ACPI_EINVAL);
+	assert_string_equal(reason, "usable at 0x100000");
+	assert_int_equal(tm_check(0x80000000, 36), ACPI_EINVAL);
+	assert_string_equal(reason, "soft reserved");
+	assert_int_equal(tm_check(0x123456789000ull, 36), ACPI_EINVAL);
+	assert_string_equal(reason, "no memory");
+	assert_int_equal(tm_check(0xfffffffffffffff0ull, 0x20), ACPI_EINVAL);
+	assert_string_equal(reason, "range wraps past 2^64");
+	/* an empty map: only the BIOS area */
+	assert_int_equal(acpi_table_memory_check(NULL, 0, 0xe0000, 0x20000, reason, sizeof(reason)),
+			 ACPI_OK);
+	assert_int_equal(acpi_table_memory_check(NULL, 0, 0xe0000, 0x20001, reason, sizeof(reason)),
+			 ACPI_EINVAL);
+	assert_string_equal(reason, "no memory at 0x100000");
+}
+
+/* The test memory [0xe0000, 0xf0000) as: reserved up to 0xe2000, one usable
+ * page, ACPI reclaim from 0xe3000 on. */
+static const struct physmap_entry t_map[] = {
+	{ 0xe0000, 0xe2000, PHYSMAP_RESERVED, 0 },
+	{ 0xe2000, 0xe3000, PHYSMAP_USABLE, 0 },
+	{ 0xe3000, 0xf0000, PHYSMAP_ACPI_RECLAIM, 0 },
+};
+static const struct acpi_access acc_pm = { &mem, fake_map, t_map, ARRAY_SIZE(t_map) };
+
+static void test_acpi_find_table_entry_outside_table_memory_skipped(void **state)
+{
+	const uint64_t x[] = { T1_AT, T2_AT, T3_AT };
+	struct acpi_table_ref ref;
+
+	put_table(T1_AT, "SLIT", 1);
+	put_table(T2_AT, "SRAT", 2);                /* in the usable page */
+	put_table(T3_AT, "APIC", 3);
+	fake_root(&mem, XSDT_AT, true, x, 3);
+	fake_rsdp(&mem, RSDP_AT, 2, 0, XSDT_AT);
+	/* without the map the SRAT is found (and would be read) */
+	assert_int_equal(acpi_find_table(&acc, RSDP_AT, "SRAT", &ref, NULL, reason, sizeof(reason)),
+			 ACPI_OK);
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "SRAT", &ref, NULL, reason,
+					 sizeof(reason)), ACPI_ENOTFOUND);
+	assert_string_equal(reason, "XSDT[1] skipped: table at 0xe2000+36 not in ACPI/reserved"
+			    " memory (usable)");
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "APIC", &ref, NULL, reason,
+					 sizeof(reason)), ACPI_OK);
+	assert_int_equal(ref.pa, T3_AT);
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "SLIT", &ref, NULL, reason,
+					 sizeof(reason)), ACPI_OK);
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "FACP", &ref, NULL, reason,
+					 sizeof(reason)), ACPI_ENOTFOUND);
+	assert_non_null(strstr(reason, "XSDT[1] skipped"));
+}
+
+static void test_acpi_find_table_length_into_ram(void **state)
+{
+	const uint64_t x[] = { 0xe1f00 };
+	struct acpi_table_ref ref;
+	struct acpi_table_header *h;
+
+	put_table(0xe1f00, "SRAT", 2);
+	h = (void *)(membytes + 0x1f00);
+	h->length = 0x200;                      /* runs into the usable page at 0xe2000 */
+	fake_root(&mem, XSDT_AT, true, x, 1);
+	fake_rsdp(&mem, RSDP_AT, 2, 0, XSDT_AT);
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "SRAT", &ref, NULL, reason,
+					 sizeof(reason)), ACPI_EINVAL);
+	assert_int_equal(ref.pa, 0xe1f00);      /* found, broken: reported as the SRAT's fault */
+	assert_null(ref.table);
+	assert_string_equal(reason, "SRAT at 0xe1f00+512 not in ACPI/reserved memory (usable at"
+			    " 0xe2000)");
+}
+
+static void test_acpi_root_and_rsdp_outside_table_memory(void **state)
+{
+	const uint64_t x[] = { T3_AT };
+	const uint64_t xr[] = { T1_AT };
+	struct acpi_table_ref ref;
+	const char *root = NULL;
+
+	put_table(T3_AT, "SRAT", 3);
+	put_table(T1_AT, "SRAT", 1);
+	/* XSDT in the usable page: not read; the RSDT is used instead */
+	fake_root(&mem, 0xe2400, true, x, 1);
+	fake_root(&mem, RSDT_AT, false, xr, 1);
+	fake_rsdp(&mem, RSDP_AT, 2, (uint32_t)RSDT_AT, 0xe2400);
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "SRAT", &ref, &root, reason,
+					 sizeof(reason)), ACPI_OK);
+	assert_string_equal(root, "RSDT");
+	assert_int_equal(ref.pa, T1_AT);
+	/* and with no RSDT the XSDT's reason is given */
+	fake_rsdp(&mem, RSDP_AT, 2, 0, 0xe2400);
+	assert_int_equal(acpi_find_table(&acc_pm, RSDP_AT, "SRAT", &ref, &root, reason,
+					 sizeof(reason)), ACPI_EINVAL);
+	assert_string_equal(reason, "no usable root table (XSDT at 0xe2400+36 not in ACPI/reserved"
+			    " memory (usable))");
+	/* the RSDP itself in RAM */
+	fake_rsdp(&mem, 0xe2800, 2, 0, XSDT_AT);
+	assert_int_equal(acpi_rsdp_check(&acc_pm, 0xe2800, reason, sizeof(reason)), ACPI_EINVAL);
+	assert_string_equal(reason, "RSDP at 0xe2800+20 not in ACPI/reserved memory (usable)");
 }
 
 static int stop_cb(void *ctx, const uint8_t *e, uint32_t off, char *r, size_t rlen)
@@ -278,6 +413,10 @@ static void test_acpi_walk_subtables_stops_on_callback_and_lengths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_acpi_table_memory_check),
+		cmocka_unit_test_setup(test_acpi_find_table_entry_outside_table_memory_skipped, setup),
+		cmocka_unit_test_setup(test_acpi_find_table_length_into_ram, setup),
+		cmocka_unit_test_setup(test_acpi_root_and_rsdp_outside_table_memory, setup),
 		cmocka_unit_test(test_acpi_checksum_sums_mod_256),
 		cmocka_unit_test(test_acpi_table_check_accepts_valid),
 		cmocka_unit_test(test_acpi_table_check_rejects_each_fault),

@@ -797,7 +797,7 @@ static void test_topology_from_tables_broken_madt_keeps_earlier_cpus(void **stat
 
 static uint8_t membytes[0x10000];
 static struct fake_mem mem = { MEM_BASE, membytes, sizeof(membytes), 0 };
-static const struct acpi_access acc = { &mem, fake_map };
+static const struct acpi_access acc = { &mem, fake_map, NULL, 0 };
 
 static void put_acpi(void)
 {
@@ -854,6 +854,38 @@ static void test_topology_discover_bad_srat_checksum_in_memory(void **state)
 	membytes[0x2000 + 60] ^= 3;
 	discover(NULL, MEM_BASE);
 	assert_fake("SRAT: rejected: checksum mismatch (bytes sum to 0x03, not 0)");
+}
+
+/* acpi_test=srat-outside: the root's SRAT entry points into RAM; with the
+ * map given, the loader never reads it and falls back with the reason. */
+static void test_topology_discover_test_inject_srat_outside(void **state)
+{
+	static const struct physmap_entry pm[] = {
+		{ 0x0, 0xa0000, PHYSMAP_USABLE, 0 },
+		{ 0x100000, MEM_BASE, PHYSMAP_USABLE, 0 },
+		{ MEM_BASE, MEM_BASE + 0x10000, PHYSMAP_ACPI_RECLAIM, 0 },
+		{ MEM_BASE + 0x10000, 0x80000000ull, PHYSMAP_USABLE, 0 },
+	};
+	const struct acpi_access acc_pm = { &mem, fake_map, pm, ARRAY_SIZE(pm) };
+	struct topology_options o = { .boot_apic_id = 0 };
+
+	put_acpi();
+	topology_options_from_cmdline("acpi_test=srat-outside", &o);
+	assert_int_equal(o.test_inject, TOPOLOGY_TEST_SRAT_OUTSIDE);
+	topology_discover(&acc_pm, MEM_BASE, pm, ARRAY_SIZE(pm), &o, &topo);
+	assert_int_equal(topo.source, NUMA_SRC_FAKE);
+	assert_string_equal(topo.reason, "No NUMA configuration found (ACPI: XSDT[1] skipped: table"
+			    " at 0x100000+36 not in ACPI/reserved memory (usable))");
+	/* SLIT and MADT are still found; the firmware's XSDT is untouched */
+	assert_int_equal(topo.nr_cpus, 2);
+	assert_int_equal(acpi_checksum(membytes + 0x100, 36 + 3 * 8), 0);
+	assert_int_equal(membytes[0x100 + 36 + 8 + 1], 0x20);   /* SRAT entry still 0x7f002000 */
+
+	/* the same tables and map without the test option: two nodes */
+	o.test_inject = 0;
+	topology_discover(&acc_pm, MEM_BASE, pm, ARRAY_SIZE(pm), &o, &topo);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_int_equal(topo.nr_nodes, 2);
 }
 
 static void test_topology_discover_no_acpi(void **state)
@@ -936,6 +968,7 @@ int main(void)
 		T(test_topology_from_tables_broken_madt_keeps_earlier_cpus),
 		T(test_topology_discover_through_rsdp),
 		T(test_topology_discover_test_inject_checksum),
+		T(test_topology_discover_test_inject_srat_outside),
 		T(test_topology_discover_bad_srat_checksum_in_memory),
 		T(test_topology_discover_no_acpi),
 		T(test_topology_discover_no_srat),

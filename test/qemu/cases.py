@@ -461,6 +461,14 @@ CASES = [
     _acpi_case("acpi-srat-bad-checksum", ["srat-2node.aml"], Topology(nodes=0, cpus=2, mem="2G"),
                cmdline="acpi_test=srat-checksum qemu_exit",
                expect=[r"^SRAT: rejected: checksum mismatch"], checks=[check_fake_node]),
+    # The loader (test option) is handed a copy of the XSDT whose SRAT entry
+    # points at 1 MiB, plain RAM: the pointer is refused before it is read,
+    # and the 2-node guest boots on one faked node with the reason.
+    Case("acpi-srat-pointer-into-ram", cmdline="acpi_test=srat-outside qemu_exit",
+         expect=[r"^loader: topology: one node, 4 CPUs \(No NUMA configuration found \(ACPI: XSDT\[\d+\] skipped: "
+                 r"table at 0x100000\+36 not in ACPI/reserved memory \(usable\)\)\)",
+                 r"^No NUMA configuration found \(ACPI: XSDT\[\d+\] skipped: table at 0x100000\+36 not in"],
+         checks=[check_fake_node, check_mm, check_zones]),
     _acpi_case("acpi-srat-overrun", ["srat-overrun.aml"], Topology(nodes=0, cpus=2, mem="2G"),
                expect=[r"(?i)SRAT.*(overrun|past the end|beyond)"], checks=[check_fake_node]),
     _acpi_case("acpi-slit-bad-diagonal", ["srat-2node.aml", "slit-bad-diagonal.aml"],
