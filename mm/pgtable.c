@@ -210,6 +210,30 @@ bool pgtable_translate(const struct pgtable_ops *ops, phys_addr_t root, virt_add
 	return false;
 }
 
+uint64_t *pgtable_entry(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
+			int *level_out)
+{
+	phys_addr_t table = root;
+
+	if (!is_canonical(va))
+		return NULL;
+	for (int level = 4; level >= 1; level--) {
+		uint64_t *t = table_ptr(ops, table);
+		uint64_t *e;
+
+		if (t == NULL)
+			return NULL;
+		e = &t[PT_INDEX(va, level)];
+		if (level == 1 || !(*e & PTE_P) || ((*e & PTE_PS) && level < 4)) {
+			if (level_out)
+				*level_out = level;
+			return e;
+		}
+		table = *e & PTE_ADDR_MASK;
+	}
+	return NULL;
+}
+
 static int walk_tables(const struct pgtable_ops *ops, phys_addr_t table, int level,
 		       pgtable_table_cb cb, void *arg)
 {
@@ -381,38 +405,69 @@ void pgtable_dump_walk(const struct pgtable_ops *ops, phys_addr_t root, virt_add
 /* ---- the kernel address space ------------------------------------------ */
 
 /*
- * The direct map covers RAM: usable, loader-owned, ACPI and persistent
- * ranges.  Reserved ranges are left out: firmware reports device windows
- * there (q35's PCIe ECAM at 0xb0000000), and a write-back mapping of them
- * invites speculative reads; unusable ranges have failed memory tests;
- * soft-reserved memory belongs to its driver (Linux maps it only when
- * dax/kmem onlines it); unaccepted memory must not be touched at all.
+ * What the direct map covers (issue 8, item 2): RAM, and the ACPI tables
+ * the kernel may have to read, nothing else.
+ *   usable, loader-owned   RAM (write-back: the normaliser types conventional
+ *                          memory without EFI_MEMORY_WB as reserved);
+ *   ACPI reclaim, ACPI NVS the tables (and FACS) live there, write-back as
+ *                          their EFI attributes say (physmap_classify types a
+ *                          descriptor without WB as reserved);
+ *   reserved, unusable     never: device windows (q35's PCIe ECAM), SMRAM,
+ *                          stolen memory, the VGA window; a write-back mapping
+ *                          invites speculative reads, and a large page that
+ *                          spans two memory types is undefined (SDM 3, 11.11.9);
+ *   persistent             not RAM (Linux maps pmem through its driver, not
+ *                          the boot-time direct map);
+ *   soft reserved          belongs to its driver (Linux maps it only when
+ *                          dax/kmem onlines it);
+ *   unaccepted             must not be touched at all.
  */
+bool pgtable_dm_type(uint32_t type)
+{
+	return type == PHYSMAP_USABLE || type == PHYSMAP_LOADER ||
+	       type == PHYSMAP_ACPI_RECLAIM || type == PHYSMAP_ACPI_NVS;
+}
+
+bool pgtable_dm_covers(const struct physmap_entry *map, size_t n, phys_addr_t pa, uint64_t size)
+{
+	phys_addr_t cur = pa, end = pa + size;
+	size_t lo = 0, hi = n;
+
+	if (end < pa)
+		return false;
+	/* Last entry starting at or below pa. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (map[mid].start <= pa)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < n && cur < end; i++) {
+		if (map[i].start > cur || map[i].end <= cur)
+			continue;
+		if (!pgtable_dm_type(map[i].type))
+			return false;
+		cur = map[i].end;
+	}
+	return cur >= end;
+}
+
 static bool dm_range(const struct physmap_entry *e, phys_addr_t *s, phys_addr_t *end)
 {
-	if (e->type == 0 || e->type == PHYSMAP_RESERVED || e->type == PHYSMAP_UNUSABLE ||
-	    e->type == PHYSMAP_SOFT_RESERVED || e->type == PHYSMAP_UNACCEPTED ||
-	    e->end <= e->start)
+	if (!pgtable_dm_type(e->type) || e->end <= e->start)
 		return false;
-	*s = ALIGN_DOWN(e->start, SZ_2M);
-	*end = ALIGN_UP(e->end, SZ_2M);
+	*s = e->start;
+	*end = e->end;
 	return true;
 }
 
-phys_addr_t pgtable_direct_map_end(const struct kernel_space_desc *d)
-{
-	phys_addr_t top = 0, s, e;
-
-	for (size_t i = 0; i < d->nr_physmap; i++)
-		if (dm_range(&d->physmap[i], &s, &e) && e > top)
-			top = e;
-	return top;
-}
-
 /*
- * Next merged run of the 2 MiB-rounded physmap at or above `cursor`:
- * the lowest rounded start, extended while ranges touch or overlap it.
- * Linear for a sorted map (the normaliser's output), quadratic at worst.
+ * Next merged run of direct-mapped ranges at or above `cursor`: the lowest
+ * start, extended while ranges touch or overlap it.  Returns the raw run
+ * (not rounded).  Linear for a sorted map (the normaliser's output),
+ * quadratic at worst.
  */
 static bool dm_next_run(const struct kernel_space_desc *d, phys_addr_t cursor,
 			phys_addr_t *run_start, phys_addr_t *run_end)
@@ -448,42 +503,181 @@ static bool dm_next_run(const struct kernel_space_desc *d, phys_addr_t cursor,
 	return true;
 }
 
-/* Tables covering [va, last]: one per `level` slot touched. */
-static uint64_t slots(virt_addr_t va, virt_addr_t last, int shift)
+/* Is the page at pa inside one of the read-only ranges (rounded out to pages)? */
+static bool dm_in_ro(const struct kernel_space_desc *d, phys_addr_t pa)
 {
-	return (last >> shift) - (va >> shift) + 1;
+	for (uint32_t i = 0; i < d->nr_dm_ro; i++) {
+		if (pa >= ALIGN_DOWN(d->dm_ro[i].start, PAGE_SIZE) &&
+		    pa < ALIGN_UP(d->dm_ro[i].end, PAGE_SIZE))
+			return true;
+	}
+	return false;
+}
+
+/* The first read-only range boundary above pa, or limit. */
+static phys_addr_t dm_ro_boundary(const struct kernel_space_desc *d, phys_addr_t pa,
+				  phys_addr_t limit)
+{
+	phys_addr_t b = limit;
+
+	for (uint32_t i = 0; i < d->nr_dm_ro; i++) {
+		phys_addr_t s = ALIGN_DOWN(d->dm_ro[i].start, PAGE_SIZE);
+		phys_addr_t e = ALIGN_UP(d->dm_ro[i].end, PAGE_SIZE);
+
+		if (s > pa && s < b)
+			b = s;
+		if (e > pa && e < b)
+			b = e;
+	}
+	return b;
+}
+
+/*
+ * Call cb(arg, start, end, ro) for each piece of the direct map in address
+ * order: a merged run of direct-mapped ranges, shrunk inward to whole pages
+ * (a leaf never covers a byte of another type), cut where the read-only
+ * ranges begin and end.  A non-zero return stops the walk and is returned.
+ */
+typedef int (*dm_seg_cb)(void *arg, phys_addr_t start, phys_addr_t end, bool ro);
+
+static int dm_walk(const struct kernel_space_desc *d, dm_seg_cb cb, void *arg)
+{
+	phys_addr_t cursor = 0, rs, raw_end;
+
+	while (dm_next_run(d, cursor, &rs, &raw_end)) {
+		phys_addr_t re = ALIGN_DOWN(raw_end, PAGE_SIZE);
+
+		cursor = raw_end;
+		rs = ALIGN_UP(rs, PAGE_SIZE);
+		while (rs < re) {
+			bool ro = dm_in_ro(d, rs);
+			phys_addr_t e = rs;
+			int r;
+
+			do
+				e = dm_ro_boundary(d, e, re);
+			while (e < re && dm_in_ro(d, e) == ro);
+			r = cb(arg, rs, e, ro);
+			if (r)
+				return r;
+			rs = e;
+		}
+	}
+	return 0;
+}
+
+static int dm_end_cb(void *arg, phys_addr_t start, phys_addr_t end, bool ro)
+{
+	*(phys_addr_t *)arg = end;
+	return 0;
+}
+
+phys_addr_t pgtable_direct_map_end(const struct kernel_space_desc *d)
+{
+	phys_addr_t top = 0;
+
+	dm_walk(d, dm_end_cb, &top);
+	return top;
+}
+
+/*
+ * The exact table count, by replaying the builder's choice of leaves
+ * without touching memory.  last[level] is the index of the last table of
+ * that level counted; leaves come in increasing VA order (direct map, then
+ * kernel segments, which sit above it), so a table is counted once.
+ */
+struct est {
+	uint64_t n;
+	uint64_t last[PGTABLE_LEVELS];   /* by table level 1..3; ~0 = none yet */
+	uint64_t dm_max_page;
+};
+
+/* [va, end) is covered by leaves of level `leaf` (1 = 4K, 2 = 2M, 3 = 1G). */
+static void est_span(struct est *e, virt_addr_t va, virt_addr_t end, int leaf)
+{
+	for (int level = 3; level >= leaf; level--) {
+		int shift = PAGE_SHIFT + 9 * level;     /* a level-L table spans 2^shift */
+		uint64_t a = va >> shift, b = (end - 1) >> shift;
+
+		e->n += b - a + 1 - (e->last[level] == a);
+		e->last[level] = b;
+	}
+}
+
+/* pgtable_map's largest-page-first choice, in batches that cannot change it. */
+static void est_map(struct est *e, virt_addr_t va, phys_addr_t pa, uint64_t size,
+		    uint64_t max_page)
+{
+	while (size) {
+		uint64_t span;
+		int leaf;
+
+		if (max_page >= PGTABLE_1G && IS_ALIGNED(va | pa, PGTABLE_1G) && size >= PGTABLE_1G) {
+			leaf = 3;
+			span = ALIGN_DOWN(size, PGTABLE_1G);
+		} else if (max_page >= PGTABLE_2M && IS_ALIGNED(va | pa, PGTABLE_2M) &&
+			   size >= PGTABLE_2M) {
+			leaf = 2;
+			span = MIN(ALIGN_DOWN(size, PGTABLE_2M), ALIGN_DOWN(va, PGTABLE_1G) + PGTABLE_1G - va);
+		} else {
+			leaf = 1;
+			span = MIN(size, ALIGN_DOWN(va, PGTABLE_2M) + PGTABLE_2M - va);
+		}
+		est_span(e, va, va + span, leaf);
+		va += span;
+		pa += span;
+		size -= span;
+	}
+}
+
+static int est_dm_cb(void *arg, phys_addr_t start, phys_addr_t end, bool ro)
+{
+	struct est *e = arg;
+
+	est_map(e, DIRECT_MAP_BASE + start, start, end - start, e->dm_max_page);
+	return 0;
 }
 
 uint32_t pgtable_estimate_pages(const struct kernel_space_desc *d)
 {
-	uint64_t n = 1, s, e;
-	phys_addr_t cursor = 0;
+	struct est e = { .n = 1, .dm_max_page = d->gbpages ? PGTABLE_1G : PGTABLE_2M };
 
-	while (dm_next_run(d, cursor, &s, &e)) {
-		virt_addr_t va = DIRECT_MAP_BASE + s, last = DIRECT_MAP_BASE + e - 1;
-		uint64_t gbs = slots(va, last, 30);
-
-		n += slots(va, last, 39);                     /* PDPTs */
-		n += d->gbpages ? MIN(gbs, 2) : gbs;          /* PDs: only partial GiBs with 1G pages */
-		cursor = e;
-	}
+	for (int i = 1; i < PGTABLE_LEVELS; i++)
+		e.last[i] = ~0ULL;
+	dm_walk(d, est_dm_cb, &e);
 	for (uint32_t i = 0; i < d->nr_segs && i < PGTABLE_MAX_SEGS; i++) {
-		virt_addr_t va = d->segs[i].va, last = va + d->segs[i].size - 1;
-
-		if (d->segs[i].size == 0)
-			continue;
-		n += slots(va, last, 39) + slots(va, last, 30) + slots(va, last, 21);
+		if (d->segs[i].size)
+			est_map(&e, d->segs[i].va, d->segs[i].pa, d->segs[i].size, PGTABLE_2M);
 	}
-	if (d->trampoline_pa)
-		n += 3;
-	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	if (d->trampoline_pa) {
+		for (int i = 1; i < PGTABLE_LEVELS; i++)
+			e.last[i] = ~0ULL;             /* the lower half shares no table */
+		est_map(&e, d->trampoline_pa, d->trampoline_pa, PAGE_SIZE, PGTABLE_4K);
+	}
+	return e.n > UINT32_MAX ? UINT32_MAX : (uint32_t)e.n;
+}
+
+struct build_ctx {
+	const struct pgtable_ops *ops;
+	phys_addr_t root;
+	uint64_t g;
+	uint64_t max_page;
+};
+
+static int build_dm_cb(void *arg, phys_addr_t start, phys_addr_t end, bool ro)
+{
+	struct build_ctx *b = arg;
+
+	return pgtable_map(b->ops, b->root, DIRECT_MAP_BASE + start, start, end - start,
+			   (ro ? 0 : PTE_W) | PTE_NX | b->g, b->max_page);
 }
 
 int pgtable_build_kernel(const struct pgtable_ops *ops, const struct kernel_space_desc *d,
 			 phys_addr_t *root_out)
 {
 	uint64_t g = d->global ? PTE_G : 0;
-	phys_addr_t root, cursor = 0, s, e;
+	struct build_ctx b;
+	phys_addr_t root;
 	int r;
 
 	if (d->nr_segs > PGTABLE_MAX_SEGS)
@@ -503,13 +697,10 @@ int pgtable_build_kernel(const struct pgtable_ops *ops, const struct kernel_spac
 	if (r)
 		return r;
 
-	while (dm_next_run(d, cursor, &s, &e)) {
-		r = pgtable_map(ops, root, DIRECT_MAP_BASE + s, s, e - s, PTE_W | PTE_NX | g,
-				d->gbpages ? PGTABLE_1G : PGTABLE_2M);
-		if (r)
-			goto fail;
-		cursor = e;
-	}
+	b = (struct build_ctx){ ops, root, g, d->gbpages ? PGTABLE_1G : PGTABLE_2M };
+	r = dm_walk(d, build_dm_cb, &b);
+	if (r)
+		goto fail;
 	for (uint32_t i = 0; i < d->nr_segs; i++) {
 		const struct pgtable_seg *sg = &d->segs[i];
 

@@ -97,6 +97,16 @@ bool pgtable_translate(const struct pgtable_ops *ops, phys_addr_t root, virt_add
 		       phys_addr_t *pa, uint64_t *flags, uint64_t *page_size);
 
 /*
+ * The entry where the walk of va stops: its leaf, or the first entry that
+ * is not present; *level (may be NULL) is the level of the table holding
+ * it (1 = PT ... 4 = PML4).  NULL if va is non-canonical or a table is
+ * unreachable.  For tools that edit one entry (the check's test option,
+ * host tests); the builder never needs it.
+ */
+uint64_t *pgtable_entry(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
+			int *level);
+
+/*
  * Call cb(arg, table_pa, level) for every table page reachable from root,
  * root included (level 4), parents before children.  A non-zero return from
  * cb stops the walk and is returned; otherwise returns 0.
@@ -145,6 +155,12 @@ const char *pgtable_flags_str(uint64_t flags, char *buf, size_t len);
 
 #define PGTABLE_MAX_SEGS 8
 
+/* A physical range [start, end). */
+struct pgtable_range {
+	phys_addr_t start;
+	phys_addr_t end;
+};
+
 /* One kernel mapping: [va, va + size) -> [pa, ...) with flags (PTE_*). */
 struct pgtable_seg {
 	virt_addr_t va;
@@ -159,22 +175,42 @@ struct pgtable_seg {
  * data/bss seg at the shared original.
  */
 struct kernel_space_desc {
-	const struct physmap_entry *physmap;  /* direct map: RAM ranges (not reserved or
-					       * unusable), rounded out to 2 MiB */
-	size_t nr_physmap;
+	const struct physmap_entry *physmap;  /* direct map: the pgtable_dm_type() ranges, */
+	size_t nr_physmap;                    /* merged, then shrunk inward to whole pages  */
 	bool gbpages;                         /* 1 GiB pages allowed (CPUID 0x80000001 EDX[26]) */
 	bool global;                          /* set PTE_G on kernel-half mappings */
 	struct pgtable_seg segs[PGTABLE_MAX_SEGS];  /* kernel image; va/pa/size 4 KiB aligned */
 	uint32_t nr_segs;
 	phys_addr_t trampoline_pa;            /* identity map this one page RX; 0 = none */
+	/* Read-only in the direct map: the frames of every copy's text+rodata,
+	 * so W^X holds for physical pages too (Linux's rule).  Every copy
+	 * must get the same list, or the copies' direct maps differ. */
+	const struct pgtable_range *dm_ro;
+	uint32_t nr_dm_ro;
 };
 
 /*
+ * Which physmap types the direct map covers: usable, loader, ACPI reclaim,
+ * ACPI NVS (the reasons are in pgtable.c).  The one definition the builder,
+ * the boot-time check and the host tests' fake machine share.
+ */
+bool pgtable_dm_type(uint32_t type);
+
+/*
+ * Does every byte of [pa, pa + size) lie in pgtable_dm_type() entries of
+ * map?  map must be sorted and non-overlapping (the handoff's is).
+ */
+bool pgtable_dm_covers(const struct physmap_entry *map, size_t n, phys_addr_t pa,
+		       uint64_t size);
+
+/*
  * Build one complete copy: a fresh root, the direct map at DIRECT_MAP_BASE
- * (RW+NX, 1 GiB pages where gbpages and alignment allow, else 2 MiB), each
- * kernel seg (rejects W without NX: W^X), the optional trampoline page
- * (RX, identity).  Physmap ranges may be unsorted or overlap; they are
- * merged after rounding out to 2 MiB.  Nothing is user-accessible.
+ * (NX; RW, or R over dm_ro), each kernel seg (rejects W without NX: W^X),
+ * the optional trampoline page (RX, identity).  The direct map follows
+ * Linux: 1 GiB pages only for gigabytes entirely covered (and gbpages),
+ * 2 MiB pages only for 2 MiB blocks entirely covered, 4 KiB pages at the
+ * edges, so no leaf covers a byte that is not RAM or ACPI.  Physmap ranges
+ * may be unsorted or overlap.  Nothing is user-accessible.
  * Returns the number of table pages used (> 0) with *root set, or a
  * PGTABLE_E* error after freeing every page it took (via free_table).
  */
@@ -182,14 +218,14 @@ int pgtable_build_kernel(const struct pgtable_ops *ops, const struct kernel_spac
 			 phys_addr_t *root);
 
 /*
- * An upper bound on the table pages pgtable_build_kernel(d) will use, cheap
- * to compute (no tables touched): what a caller claims from a node before
- * building, giving back the rest afterwards.
+ * The table pages pgtable_build_kernel(d) will use, computed without
+ * touching a table (exact when the segs are in increasing VA order, an
+ * upper bound otherwise): what a caller claims from a node before building.
  */
 uint32_t pgtable_estimate_pages(const struct kernel_space_desc *d);
 
-/* Physical end (exclusive) of the direct map the desc produces: the highest
- * physmap end rounded up to 2 MiB. */
+/* Physical end (exclusive) of the direct map the desc produces: the end of
+ * the highest direct-mapped page. */
 phys_addr_t pgtable_direct_map_end(const struct kernel_space_desc *d);
 
 #endif /* MM_PGTABLE_H */
