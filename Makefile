@@ -6,6 +6,7 @@
 #   make run        boot it in QEMU+OVMF (NODES=2 CPUS=4 MEM=2G ACCEL=tcg by default)
 #   make test       host unit tests, fuzz smoke runs, QEMU boot cases; ends with "N passed, N failed"
 #   make debug      QEMU halted with a gdb stub, prints the gdb command
+#   make screenshot the framebuffer console after a boot -> doc/screenshot.png
 #   make fuzz       each fuzzer for FUZZ_SECONDS (default 300)
 #   make bench      mm benchmark on the host (numbers, not a test)
 #
@@ -83,7 +84,16 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INCLUDES) -DKERNEL \
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
 KERNEL_OBJS := $(patsubst %.S,$(BUILD)/kernel-obj/%.o,$(KERNEL_ASM)) \
-               $(patsubst %.c,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS))
+               $(patsubst %.c,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS)) $(BUILD)/kernel-obj/gen/font.o
+
+# The console font: a PSF that Debian ships (console-data), converted to C.
+CONSOLE_FONT ?= /usr/share/consolefonts/default8x16.psf.gz
+$(BUILD)/gen/font.c: tools/psf.py | deps-build
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/psf.py c $(CONSOLE_FONT) $@
+$(BUILD)/kernel-obj/gen/font.o: $(BUILD)/gen/font.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/kernel-obj/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -192,6 +202,10 @@ debug: deps-run all
 	$(PYTHON) test/qemu/qemu.py debug $(QEMU_ARGS) --image $(BUILD)/esp.img \
 	    --cmdline "$(CMDLINE)" --kernel $(BUILD)/esp/EFI/BOOT/kernel.elf
 
+# The kernel's screen at the end of a boot (framebuffer console), for the README.
+screenshot: deps-run all
+	$(PYTHON) test/qemu/screen.py shot $(BUILD)/esp.img doc/screenshot.png "$(CMDLINE)"
+
 test: deps-run deps-fuzz all $(UNIT_TESTS) $(FUZZERS)
 	$(PYTHON) test/run_tests.py --build $(BUILD) --fuzz-seconds $(FUZZ_SMOKE_SECONDS)
 
@@ -208,7 +222,7 @@ bench: deps-build
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools run debug test fuzz bench clean deps-build deps-fuzz deps-run
+.PHONY: all tools run debug screenshot test fuzz bench clean deps-build deps-fuzz deps-run
 # Keep the test support objects: they are shared by every unit-test link.
 .SECONDARY: $(SUPPORT_OBJS)
 

@@ -137,6 +137,11 @@ void cmdline_setup(struct loader *l);
  * what was found. */
 void serial_discover(struct loader *l);
 
+/* ---- framebuffer (gop.c) ---- */
+
+/* Fill h->fb from the GOP's current mode and map it (IOMAP); prints it. */
+void gop_record(struct loader *l);
+
 /* ---- per-node page tables (pgd.c) ---- */
 
 /* Claim, build and record one copy per node with memory; fill h->pgd[],

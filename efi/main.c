@@ -409,6 +409,7 @@ static EFI_STATUS loader_run(struct loader *l)
 	if (EFI_ERROR(st))
 		return st;
 	serial_discover(l);
+	gop_record(l);
 	cpu_features(l);
 	if (!l->nx) {
 		loader_printf("loader: this CPU has no NX (execute disable): %s - W^X cannot be"

@@ -16,6 +16,7 @@
  *   3  one page-table copy per node, kernel text replicas, SMP trampoline page
  *   4  physmap types PHYSMAP_SOFT_RESERVED and PHYSMAP_UNACCEPTED
  *   5  serial consoles the loader found (struct handoff_uart), and why
+ *   6  the GOP framebuffer (struct handoff_fb)
  */
 #ifndef HANDOFF_H
 #define HANDOFF_H
@@ -24,7 +25,7 @@
 #include "numa.h"
 
 #define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
-#define HANDOFF_VERSION  5
+#define HANDOFF_VERSION  6
 
 /* ---- version 1 -------------------------------------------------------- */
 
@@ -127,6 +128,31 @@ _Static_assert(sizeof(struct handoff_uart) == 32, "handoff_uart layout is ABI");
 #define HANDOFF_UART_MAX   4
 #define UART_INDEX_NONE    0xff
 
+/* ---- version 6 ---------------------------------------------------------- */
+
+/* Pixel layouts of a 32-bit framebuffer (UEFI's EFI_GRAPHICS_PIXEL_FORMAT). */
+enum handoff_fb_format {
+	FB_FORMAT_RGBX    = 1,  /* byte 0 red, 1 green, 2 blue (PixelRedGreenBlueReserved8BitPerColor) */
+	FB_FORMAT_BGRX    = 2,  /* byte 0 blue, 1 green, 2 red (PixelBlueGreenRedReserved8BitPerColor) */
+	FB_FORMAT_BITMASK = 3,  /* the masks say (PixelBitMask) */
+};
+
+/* The framebuffer the firmware's GOP left set up; base 0 = none. */
+struct handoff_fb {
+	uint64_t base;          /* physical address of pixel (0, 0) */
+	uint64_t size;          /* bytes, >= stride * height * 4 */
+	uint64_t va;            /* where every copy maps it (IOMAP window, uncached) */
+	uint32_t width;         /* visible pixels */
+	uint32_t height;
+	uint32_t stride;        /* pixels per scan line (>= width) */
+	uint32_t format;        /* enum handoff_fb_format */
+	uint32_t red_mask;      /* FB_FORMAT_BITMASK only */
+	uint32_t green_mask;
+	uint32_t blue_mask;
+	uint32_t reserved6;
+};
+_Static_assert(sizeof(struct handoff_fb) == 56, "handoff_fb layout is ABI");
+
 struct handoff {
 	struct handoff_header hdr;
 
@@ -187,6 +213,9 @@ struct handoff {
 	uint32_t nr_uarts;
 	uint32_t reserved4;
 	struct handoff_uart uart[HANDOFF_UART_MAX];
+
+	/* v6: the framebuffer the kernel draws its log on. */
+	struct handoff_fb fb;
 };
 
 #define HANDOFF_F_GBPAGES   (1u << 0)  /* direct map uses 1 GiB pages */

@@ -17,6 +17,9 @@ extern int console_loglevel;
 
 int vprintk(const char *fmt, va_list ap);
 
+/* Every console: the serial ports and the framebuffer, unfiltered. */
+void console_write(const char *s, size_t n);
+
 /* Print everything from now on (panic, exception dumps: Linux's console_verbose). */
 void console_verbose(void);
 

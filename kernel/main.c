@@ -6,6 +6,7 @@
  *   gdt_init, idt_init   own GDT/TSS/IDT: no fault goes unreported from here
  *   handoff check        magic, version, size, checksum (panic with the rule)
  *   serial_init          the consoles the loader found (kernel/serial.c)
+ *   fbcon_init           the framebuffer, if any (kernel/fbcon.c)
  *   banner, cmdline      "numaboot version ...", "Command line: ..."
  *   memory map           "efi: mem: [mem ...] type" per entry, then totals
  *   pgtable_boot         own node's page-table copy, identity map dropped,
@@ -26,6 +27,7 @@
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/fbcon.h"
 #include "kernel/pgtable.h"
 #include "kernel/serial.h"
 #include "kernel/trap.h"
@@ -202,6 +204,7 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	h = handoff_get(handoff_pa);
 	boot_handoff = h;
 	serial_init(h);
+	fbcon_init(h);
 	if (h->stack_size && boot_stack_top == (uint64_t)(uintptr_t)phys_to_virt(h->stack_pa + h->stack_size))
 		boot_stack_size = h->stack_size;
 
@@ -217,6 +220,7 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	if (cmdline_problems)
 		cmdline_parse(h->cmdline, &boot_opts, cmdline_warn);
 	serial_print_consoles();
+	fbcon_print(h);
 	printk(KERN_INFO "handoff: v%u, %u bytes at 0x%lx; kernel 0x%lx-0x%lx at phys 0x%lx; "
 	       "flags%s%s%s\n", h->hdr.version, h->hdr.size, handoff_pa, h->kernel_va,
 	       h->kernel_va + h->kernel_size - 1, h->kernel_pa,

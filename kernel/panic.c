@@ -73,10 +73,10 @@ static void panic_begin(const char *fmt, va_list ap, char *msg, size_t len)
 		/* The panic path itself broke: say so in one line, stop. */
 		static const char nested[] = "\nKernel panic - nested panic: ";
 
-		serial_write(nested, sizeof(nested) - 1);
+		console_write(nested, sizeof(nested) - 1);
 		for (size_t i = 0; msg[i] && i < len; i++)
-			serial_write(&msg[i], 1);
-		serial_write("\n", 1);
+			console_write(&msg[i], 1);
+		console_write("\n", 1);
 		qemu_exit(QEMU_EXIT_FAILURE);
 		halt_forever();
 	}

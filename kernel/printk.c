@@ -1,7 +1,7 @@
 /*
  * printk.c - the kernel log: Linux's printk with "<N>" level prefixes
  * (include/printk.h), formatted by lib/printf.c, written to the serial
- * console.
+ * consoles (kernel/serial.c, kernel/fbcon.c).
  *
  * Level handling follows Linux: a message of level L reaches the console
  * when L < console_loglevel (default 7: everything but KERN_DEBUG;
@@ -16,6 +16,7 @@
 #include "lib/printf.h"
 #include "kernel/console.h"
 #include "kernel/serial.h"
+#include "kernel/fbcon.h"
 
 #define PRINTK_LINE_MAX  512
 
@@ -23,6 +24,12 @@ int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 
 static bool line_open;        /* last message did not end in '\n' */
 static int  line_level;       /* level of the open line */
+
+void console_write(const char *s, size_t n)
+{
+	serial_write(s, n);
+	fbcon_write(s, n);
+}
 
 void console_verbose(void)
 {
@@ -52,7 +59,7 @@ static int vprintk_default(int default_level, const char *fmt, va_list ap)
 	if (level < 0)
 		level = line_open ? line_level : default_level;
 	else if (line_open && level < console_loglevel && line_level < console_loglevel)
-		serial_write("\n", 1);          /* a new leveled message ends the open line */
+		console_write("\n", 1);          /* a new leveled message ends the open line */
 
 	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0)
@@ -62,9 +69,9 @@ static int vprintk_default(int default_level, const char *fmt, va_list ap)
 		return 0;
 
 	if (level < console_loglevel) {
-		serial_write(buf, len);
+		console_write(buf, len);
 		if ((size_t)n > len)
-			serial_write(" [truncated]\n", 13);
+			console_write(" [truncated]\n", 13);
 	}
 	line_open = (size_t)n == len && buf[len - 1] != '\n';
 	line_level = level;

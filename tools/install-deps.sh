@@ -1,16 +1,16 @@
 #!/bin/sh
 # install-deps.sh GROUP - install the Debian packages GROUP needs, if missing.
-#   build: compile the loader, kernel, image and host tests
+#   build: compile the loader, kernel (its console font: console-data), image and host tests
 #   fuzz:  clang + libFuzzer runtime
-#   run:   QEMU, OVMF (and everything build needs)
+#   run:   QEMU, OVMF, imagemagick for make screenshot (and everything build needs)
 # Does nothing when all are present, so `make` stays quiet and offline.
 set -e
 group=${1:-build}
-build="gcc make binutils coreutils gnu-efi mtools libcmocka-dev acpica-tools python3"
+build="gcc make binutils coreutils gnu-efi mtools libcmocka-dev acpica-tools python3 console-data"
 case "$group" in
 build) pkgs="$build" ;;
 fuzz)  pkgs="clang libclang-rt-14-dev" ;;
-run)   pkgs="$build qemu-system-x86 ovmf" ;;
+run)   pkgs="$build qemu-system-x86 ovmf imagemagick" ;;
 *) echo "install-deps.sh: unknown group '$group' (build, fuzz, run)" >&2; exit 2 ;;
 esac
 

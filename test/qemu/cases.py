@@ -321,6 +321,48 @@ def check_fallback(text, case):
     return errs
 
 
+def check_screen_matches_serial(text, case):
+    """Serial and screen show the same lines: the rows decoded from the
+    screendump are the tail of the kernel's serial log, laid out as fbcon
+    does (wrapped at its columns), and the log was long enough to scroll."""
+    import screen
+    m = re.search(r"^console: fb0 \d+x\d+ stride \d+ at 0x[0-9a-f]+, (\d+)x(\d+) text", text, re.M)
+    if not m:
+        return ["no 'console: fb0 ... text' line"]
+    cols, nrows = int(m.group(1)), int(m.group(2))
+    rows = list(case.screen_rows)
+    if len(rows) < nrows:
+        return [f"screen has {len(rows)} text rows, the kernel said {nrows}"]
+    rows = rows[:nrows]
+    while rows and rows[-1] == "":
+        rows.pop()
+    start = text.find("numaboot version")
+    if start < 0:
+        return ["no kernel banner in the serial log"]
+    want = screen.wrap_log(text[start:], cols)
+    while want and want[-1] == "":
+        want.pop()
+    errs = []
+    if len(want) <= nrows:
+        errs.append(f"only {len(want)} log lines: the screen never scrolled")
+    tail = want[-len(rows):] if rows else []
+    for i, (got, exp) in enumerate(zip(rows, tail)):
+        if got != exp:
+            errs.append(f"screen row {i}: {got!r} but the serial log has {exp!r}")
+            break
+    if len(rows) < nrows - 1:
+        errs.append(f"only {len(rows)} of {nrows} rows in use after scrolling")
+    return errs
+
+
+def check_screen_last_row(text, case):
+    """The last line drawn is the kernel's last line."""
+    rows = [r for r in case.screen_rows if r]
+    if not rows or rows[-1] != "boot: halting (interrupts off)":
+        return [f"last row on screen is {rows[-1] if rows else None!r}"]
+    return []
+
+
 FULL = [check_topology, check_pgd, check_mm, check_zones, check_fallback]
 
 
@@ -576,7 +618,17 @@ CASES = [
                  "-device", "pci-serial,chardev=pcicon"],
          expect=[r"^loader: serial console: firmware console \(ConOut\): uart io 0x[0-9a-f]+$",
                  r"^console: uart io 0x[0-9a-f]+ 115200 \(firmware console\)", r"^boot: done"]),
-    Case("console-none", serial=[], expect=[]),
+    # The framebuffer: the screen shows the serial log's last lines, in the
+    # kernel's font, after scrolling (no qemu_exit: the screen must stay).
+    Case("console-fb-screen", cmdline="", exit=None, expect=[r"^boot: halting"],
+         screen=[r"^boot: halting \(interrupts off\)$"],
+         checks=[check_screen_matches_serial, check_screen_last_row]),
+    # No serial port at all: the screen still shows the boot to its end
+    # (the "console: no serial port" line has scrolled off by then).
+    Case("console-none", serial=[], cmdline="", exit=None,
+         screen=[r"^mm: buddy online: 2 nodes", r"^boot: done$",
+                 r"^boot: halting \(interrupts off\)$"],
+         checks=[check_screen_last_row]),
 
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)

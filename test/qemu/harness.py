@@ -13,6 +13,12 @@ only (`-serial null -serial file:@LOG@`) or a PCI UART (`-serial none
 -chardev file,id=c,path=@LOG@ -device pci-serial,chardev=c`).  An empty list
 means no serial port at all: the log is then empty and the case judges the
 exit code and its checks (e.g. the screen).
+
+A case with `screen` regexes also watches the QEMU screen: the harness takes
+a monitor screendump every few seconds, decodes it with the kernel's font
+(screen.py) and is done when every `screen` regex matches a row; the rows
+are then in case.screen_rows for the checks.  Such cases leave qemu_exit
+out (the kernel halts, the screen stays) and use exit=None.
 """
 import os
 import re
@@ -22,6 +28,7 @@ import tempfile
 import time
 
 import qemu
+import screen as screenmod
 
 ANSI = re.compile(r"\x1b\[[0-9;?=]*[A-Za-z]|\x1b[()][AB0-2]|\r")
 
@@ -29,7 +36,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?=]*[A-Za-z]|\x1b[()][AB0-2]|\r")
 class Case:
     def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
                  expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
-                 timeout=150, image_hook=None, serial=None):
+                 timeout=150, image_hook=None, serial=None, screen=()):
         self.name = name
         self.topo = topo if topo is not None else qemu.Topology()
         self.cmdline = cmdline
@@ -45,6 +52,8 @@ class Case:
         self.timeout = timeout
         self.image_hook = image_hook  # fn(workdir) -> replace dict, for generated files
         self.serial = ["-serial", "file:@LOG@"] if serial is None else list(serial)
+        self.screen = list(screen)
+        self.screen_rows = []
 
 
 def clean(text):
@@ -69,6 +78,11 @@ def run_case(case, image, build):
         extra = [a.replace("@LOG@", serial).replace("@WORK@", work) for a in case.serial + case.extra]
         if not case.serial:
             extra = ["-serial", "none"] + extra
+        mon = os.path.join(work, "mon.sock")
+        if case.screen:
+            extra += ["-monitor", f"unix:{mon},server=on,wait=off"]
+        last_shot = 0
+        screen_ok = not case.screen
         cmd = qemu.qemu_command(img, vars_file, case.topo, extra=extra, serial=None)
         with open(os.path.join(work, "qemu.err"), "w") as err:
             proc = subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -88,7 +102,16 @@ def run_case(case, image, build):
                 if case.exit is not None:
                     errors.append(f"timeout after {case.timeout} s (QEMU still running: a hang?)")
                 break
-            if case.exit is None and all(re.search(e, text, re.M) for e in case.expect):
+            serial_ok = all(re.search(e, text, re.M) for e in case.expect)
+            if case.screen and serial_ok and not screen_ok and time.time() - last_shot > 3:
+                last_shot = time.time()
+                ppm = os.path.join(work, "screen.ppm")
+                if screenmod.screendump(mon, ppm):
+                    case.screen_rows = screenmod.decode(ppm)
+                    shutil.copyfile(ppm, os.path.join(logdir, case.name + ".ppm"))
+                    screen_ok = all(any(re.search(e, r) for r in case.screen_rows)
+                                    for e in case.screen)
+            if case.exit is None and serial_ok and screen_ok:
                 # Loader error cases: give the firmware a moment, then stop.
                 seen_all_at = seen_all_at or time.time()
                 if time.time() - seen_all_at > 2:
@@ -111,6 +134,12 @@ def run_case(case, image, build):
             if m:
                 line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
                 errors.append(f"forbidden line /{e}/: {line.strip()[:200]}")
+        for e in case.screen:
+            if not any(re.search(e, r) for r in case.screen_rows):
+                errors.append(f"screen: no row matches /{e}/" + ("" if case.screen_rows else " (no screendump)"))
+        if case.screen_rows:
+            with open(logpath, "a") as f:
+                f.write("--- screen:\n" + "\n".join(case.screen_rows) + "\n")
         for check in case.checks:
             try:
                 errors += check(text, case)
