@@ -22,6 +22,9 @@
 #define SPINLOCK_H
 
 #include "types.h"
+#ifdef HOST
+#include <sched.h>
+#endif
 
 /*
  * 16-bit tickets: correct while fewer than 65536 CPUs wait at once (numa.h
@@ -62,9 +65,20 @@ static inline void spin_relax(void)
 static inline void spin_lock(spinlock_t *l)
 {
 	uint16_t my = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+#ifdef HOST
+	unsigned int spins = 0;
+#endif
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != my)
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != my) {
 		spin_relax();
+#ifdef HOST
+		/* Host threads are preempted, CPUs are not: when the ticket's
+		 * holder (or the next in line) has lost its core, spinning only
+		 * delays it, so give the core away now and then. */
+		if (++spins % 256 == 0)
+			sched_yield();
+#endif
+	}
 }
 
 static inline void spin_unlock(spinlock_t *l)
