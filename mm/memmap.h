@@ -36,10 +36,12 @@ _Static_assert(SECTION_SHIFT >= 22, "a section holds at least one 4 MiB MAX_ORDE
 #define PG_reserved  (1u << 1)   /* never given to the buddy: hole, firmware, kernel, metadata */
 #define PG_head      (1u << 2)   /* head of an allocated block; order valid */
 #define PG_checked   (1u << 3)   /* scratch for the invariant checker */
+#define PG_pcp       (1u << 4)   /* head of a free block on a per-CPU list; order valid */
 
 /*
  * A page descriptor: 32 bytes (Linux's struct page is 64).  next/prev link
- * free blocks (PG_buddy heads); while a block is allocated they belong to
+ * free blocks (PG_buddy heads on free_area[], PG_pcp heads on a per-CPU
+ * list); while a block is allocated they belong to
  * its owner (the self-test chains its blocks through them).
  */
 struct page {

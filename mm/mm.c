@@ -6,7 +6,9 @@
  *   loader-owned ranges, page 0, RSDP, trampolines -> bootmem reserved
  *   per node: pglist_data (node-local) -> zones -> zonelist
  *   section table + per-section memmap (node-local) -> memmap_fill
+ *   CPU table -> per-CPU pagesets (node-local)
  *   bootmem_handover -> buddy_free_range (largest aligned blocks)
+ *   watermarks, pageset high and batch (from the managed pages)
  *
  * Freed loader memory: OWNER_TRAMPOLINE (the identity-mapped CR3 switch
  * page) - the kernel has dropped the identity map before calling mm_init.
@@ -24,6 +26,7 @@
 #include "mm/memmap.h"
 #include "mm/node.h"
 #include "mm/buddy.h"
+#include "mm/pcp.h"
 
 struct mm_stats mm_stats;
 
@@ -425,6 +428,8 @@ void mm_init(const struct handoff *h)
 	buddy_default_node = boot_nid;
 	mm_print_zonelists();
 	mm_setup_memmap(boot_nid);
+	pcp_setup_cpus(&h->numa, boot_nid);
+	pcp_alloc_pagesets();
 	for (uint32_t n = 0; n < mm_nr_nodes; n++)
 		mm_stats.nodes_with_memory += has_mem[n];
 
@@ -439,6 +444,7 @@ void mm_init(const struct handoff *h)
 	bootmem_handover(mm_handover_range, NULL);
 	t3 = mm_rdtsc();
 
+	pcp_setup_sizes();
 	mm_stats.cycles_memmap = t2 - t1;
 	mm_stats.cycles_handover = t3 - t2;
 	mm_report();
@@ -453,4 +459,6 @@ void mm_init(const struct handoff *h)
 		       "(%zu bytes/page), init ? us (%llu TSC cycles, tsc_khz unknown)\n",
 		       mm_stats.nodes_with_memory, P(buddy_free_pages_total()),
 		       P(mm_stats.memmap_bytes), sizeof(struct page), P(mm_stats.cycles_total));
+	if (mm_cmdline_has(h, "zoneinfo"))
+		pcp_print_zoneinfo();
 }

@@ -19,7 +19,10 @@
 
 #include "types.h"
 #include "numa.h"
+#include "spinlock.h"
 #include "mm/memmap.h"
+
+struct per_cpu_pages;            /* mm/pcp.h */
 
 #define MAX_ORDER   11          /* orders 0..10: 4 KiB .. 4 MiB */
 
@@ -51,7 +54,16 @@ struct zone {
 	uint64_t free_pages;        /* pages on the free lists now */
 	uint16_t node;
 	uint8_t  idx;               /* enum zone_type */
-	uint8_t  pad[5];
+	uint8_t  pad[1];
+	spinlock_t lock;            /* free_area[], free_pages, managed_pages (mm/pcp.h) */
+	struct per_cpu_pages *pcp;  /* [nr_pcp]: the pagesets of the CPUs whose home this is */
+	uint32_t nr_pcp;
+	int32_t pcp_high;           /* what every pageset here was given */
+	int32_t pcp_batch;
+	uint32_t pad2;
+	uint64_t wmark_min;         /* watermarks in pages, as Linux computes them */
+	uint64_t wmark_low;
+	uint64_t wmark_high;
 };
 
 struct pglist_data {

@@ -39,8 +39,11 @@ struct st_snapshot {
 };
 static struct st_snapshot st_base, st_now;
 
+/* Pages on per-CPU lists are free but not on free_area[]: give them back
+ * first, so that counts compare (no other CPU may allocate meanwhile). */
 static void st_snap(struct st_snapshot *s)
 {
+	buddy_drain_all();
 	for (uint32_t n = 0; n < mm_nr_nodes; n++)
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			for (int o = 0; o < MAX_ORDER; o++)
@@ -76,7 +79,7 @@ static const char *st_check_block(const struct page *p, unsigned int order,
 	if (limit == ZONE_DMA32 && PFN_PHYS(p->pfn + (1ULL << order)) > (4ULL << 30))
 		ST_FAIL("pfn 0x%llx order %u not below 4 GiB", (unsigned long long)p->pfn, order);
 	for (uint64_t i = 1; i < (1ULL << order); i++)
-		if (p[i].flags & (PG_buddy | PG_head | PG_reserved))
+		if (p[i].flags & (PG_buddy | PG_head | PG_reserved | PG_pcp))
 			ST_FAIL("pfn 0x%llx inside a new order-%u block has flags 0x%x",
 				(unsigned long long)p->pfn + i, order, p[i].flags);
 	return NULL;

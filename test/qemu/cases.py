@@ -417,6 +417,39 @@ def check_fake_mem(text, case):
             errs.append(f"early allocation at {x:#x} lies in an efi_fake_mem range")
     return errs
 
+
+def check_pagesets(text, case):
+    """`zoneinfo`: every populated zone lists a pageset per CPU of its node,
+    with batch and high as Linux 6.1 sizes them from managed pages and the
+    low watermark printed above (mm/pcp.h), and the CPUs of all zones of a
+    node add up to the guest's CPUs."""
+    errs = []
+    blocks = re.findall(r"^Node (\d+), zone +(\w+)\n  pages free +\d+\n +min +\d+\n +low +(\d+)\n"
+                        r" +high +\d+\n +spanned +\d+\n +present +\d+\n +managed +(\d+)\n  pagesets\n"
+                        r"((?:    cpu: \d+\n +count: \d+\n +high: +\d+\n +batch: +\d+\n)*)"
+                        r"  start_pfn: +\d+$", text, re.M)
+    populated = re.findall(r"^Node (\d+), zone\s+(\w+): present", text, re.M)
+    if len(blocks) != len(populated):
+        return [f"{len(blocks)} zoneinfo blocks for {len(populated)} populated zones"]
+    cpus_seen = set()
+    for node, zone, low, managed, sets in blocks:
+        low, managed = int(low), int(managed)
+        batch = max(min(managed >> 10, 256) // 4, 1)
+        batch = max((1 << ((batch + batch // 2).bit_length() - 1)) - 1, 1)
+        pcps = re.findall(r"cpu: (\d+)\n +count: (\d+)\n +high: +(\d+)\n +batch: +(\d+)", sets)
+        if not pcps:
+            errs.append(f"node {node} zone {zone}: no pagesets")
+            continue
+        high = max(low // len(pcps), 4 * batch)
+        for cpu, count, h, b in pcps:
+            cpus_seen.add(int(cpu))
+            if (int(h), int(b)) != (high, batch):
+                errs.append(f"node {node} zone {zone} cpu {cpu}: high {h} batch {b}, Linux's sizing gives {high} {batch}")
+    if len(cpus_seen) != case.topo.cpus:
+        errs.append(f"pagesets for CPUs {sorted(cpus_seen)}, guest has {case.topo.cpus}")
+    return errs
+
+
 # ------------------------------------------------------------------ corrupt inputs
 
 def corrupt_kernel(work):
@@ -638,7 +671,9 @@ CASES = [
                  r"^mm_bench: order-0 alloc\+free round trip: \d+\.\d+ cycles",
                  r"^mm_bench: order-9 alloc\+free round trip: \d+\.\d+ cycles",
                  r"^mm_bench: stress of 1000000 ops per node passed"]),
-    Case("mm-selftest-2node", cmdline="selftest qemu_exit", checks=FULL + [check_ktap], timeout=300),
+    Case("mm-selftest-2node", cmdline="selftest zoneinfo qemu_exit",
+         expect=[r"^  pagesets$", r"^    cpu: 3$"],
+         checks=FULL + [check_ktap, check_pagesets], timeout=300),
     Case("mm-selftest-4node-6g", cmdline="selftest qemu_exit",
          topo=Topology(node_mem=["1G", "2G", "0", "3G"], cpus=4), checks=FULL + [check_ktap],
          timeout=400),

@@ -85,6 +85,18 @@ static inline void fm_ram(struct fake_machine *fm, uint64_t start, uint64_t end,
 	t->memblks[t->nr_memblks++] = (struct numa_memblk){ start, end, node, 0 };
 }
 
+/* A CPU on node `node` (the handoff's numa.cpus[], index = mm CPU index);
+ * the first one added is the boot CPU. */
+static inline void fm_cpu(struct fake_machine *fm, unsigned node)
+{
+	struct numa_topology *t = &fm->h->numa;
+	uint32_t c = t->nr_cpus++;
+
+	t->cpus[c] = (struct numa_cpu){ c, node, (uint16_t)node,
+					 (uint16_t)(NUMA_CPU_IN_SRAT | NUMA_CPU_IN_MADT |
+						    (c == 0 ? NUMA_CPU_BOOT : 0)) };
+}
+
 /* A loader-kept range (or any other kernel-typed range) over the map. */
 static inline void fm_entry(struct fake_machine *fm, uint64_t start, uint64_t end,
 			    uint32_t type, uint32_t owner)

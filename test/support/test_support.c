@@ -13,6 +13,7 @@
 
 #include "printk.h"
 #include "test_support.h"
+#include "mm/pcp.h"
 
 /* cmocka's entry points, NULL when cmocka is not linked in. */
 extern void _fail(const char *const file, const int line) __attribute__((weak));
@@ -174,4 +175,17 @@ void panic(const char *fmt, ...)
 		longjmp(*jb, 1);
 	}
 	test_support_fail(__FILE__, __LINE__, "unexpected panic: %s", test_panic_msg);
+}
+
+/* mm_this_cpu() (mm/pcp.h): each thread plays the CPU it was told to be. */
+static __thread unsigned int test_cpu;
+
+unsigned int mm_this_cpu(void)
+{
+	return test_cpu;
+}
+
+void test_set_cpu(unsigned int cpu)
+{
+	test_cpu = cpu;
 }

@@ -36,6 +36,9 @@ unsigned test_log_count(const char *needle);
 /* A printf_fn (types.h) that writes into the same capture as printk. */
 void test_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The CPU index mm_this_cpu() returns in the calling thread (default 0). */
+void test_set_cpu(unsigned int cpu);
+
 /* Defined in test_support.c: cmocka's failure path (weakly linked). */
 void test_support_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
