@@ -88,8 +88,34 @@ def efi_map(descs, desc_size=48):
     return out
 
 
+def pe_image(sections, size=0x4000):
+    """A PE32+ image as the firmware loads it (sections at their RVAs), laid
+    out as objcopy writes the unified image: [(name, rva, data)]."""
+    img = bytearray(size)
+    struct.pack_into("<H", img, 0, 0x5A4D)
+    struct.pack_into("<I", img, 0x3C, 0x80)
+    img[0x80:0x84] = b"PE\0\0"
+    struct.pack_into("<HHIIIHH", img, 0x84, 0x8664, len(sections), 0, 0, 0, 240, 0x206)
+    table = 0x84 + 20 + 240
+    for i, (name, rva, data) in enumerate(sections):
+        raw = (len(data) + 0x1FF) & ~0x1FF
+        struct.pack_into("<8sIIIIIIHHI", img, table + 40 * i, name, len(data), rva, raw, 0, 0, 0,
+                         0, 0, 0x40000040)
+        img[rva:rva + len(data)] = data
+    return bytes(img)
+
+
+def pe_seeds():
+    put("pe", "unified", pe_image([(b".text", 0x1000, b"\xc3" * 16),
+                                   (b".cmdline", 0x2000, b"qemu_exit\n"),
+                                   (b".kernel", 0x3000, b"\x7fELF" + bytes(60))]))
+    put("pe", "plain-loader", pe_image([(b".text", 0x1000, b"\xc3" * 16),
+                                        (b".reloc", 0x2000, bytes(12))], size=0x3000))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    pe_seeds()
     t = mktables.build()
     aml = {}
     adir = os.path.join(build, "host", "acpi-tables")
