@@ -2,8 +2,11 @@
 #
 # Boot flow, and so the layout:  efi/ (UEFI loader) --include/handoff.h--> kernel/ --> mm/, acpi/
 #
-#   make            loader, kernel and the FAT image: build/esp/EFI/BOOT/{BOOTX64.EFI,kernel.elf}, build/esp.img
+#   make            loader, kernel, the FAT image build/esp.img, the GPT disk image build/disk.img
+#                   and the unified image build/numaboot.efi
 #   make run        boot it in QEMU+OVMF (NODES=2 CPUS=4 MEM=2G ACCEL=tcg by default)
+#   make sign       KEY=… CERT=…: build/numaboot.signed.efi, the unified image signed for Secure Boot
+#   make run-secboot  the unified image, snakeoil-signed, under OVMF with Secure Boot on
 #   make test       host unit tests, fuzz smoke runs, QEMU boot cases; ends with "N passed, N failed"
 #   make debug      QEMU halted with a gdb stub, prints the gdb command
 #   make screenshot the framebuffer console after a boot -> doc/screenshot.png
@@ -71,10 +74,13 @@ $(BUILD)/efi-obj/%.o: %.S | deps-build
 $(BUILD)/loader.so: $(LOADER_OBJS)
 	$(LD) $(EFI_LDFLAGS) $^ -o $@ -lefi -lgnuefi
 
+# --strip-all: no COFF symbol table after the last section, where an
+# Authenticode signature would not cover it (sbsign warns "gaps between
+# PE/COFF sections"); gdb reads symbols from loader.so.
 $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI: $(BUILD)/loader.so
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
-	           -j .rel.* -j .rela.* -j .reloc --target=efi-app-x86_64 $< $@
+	           -j .rel.* -j .rela.* -j .reloc --strip-all --target=efi-app-x86_64 $< $@
 
 # ---------------------------------------------------------------- kernel
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INCLUDES) -DKERNEL \
@@ -124,8 +130,56 @@ $(BUILD)/esp.img: $(ESP_FILES)
 	mcopy -i $@.tmp $(ESP_FILES) ::/EFI/BOOT/
 	mv $@.tmp $@
 
+# ---------------------------------------------------------------- unified image, signing, USB disk
+# numaboot.efi: BOOTX64.EFI + `.cmdline` (UKI_CMDLINE, cmdline.txt syntax) +
+# `.kernel` (kernel.elf), as a Linux unified kernel image carries its
+# kernel and command line, so that one signature covers all three
+# (efi/image.c; README "Secure Boot").  The sections go after the last one
+# at page-aligned RVAs (tools/uki-layout.sh prints the objcopy options).
+UKI_CMDLINE ?= esp/cmdline.txt
+UKI         ?= $(BUILD)/numaboot.efi
+
+# UKI_CMDLINE may name another, older file: a stamp holding the name makes
+# a change of name rebuild the image too.
+UKI_STAMP := $(BUILD)/.uki-cmdline
+$(shell mkdir -p $(BUILD) && { echo '$(UKI_CMDLINE)' | cmp -s - $(UKI_STAMP) || \
+        echo '$(UKI_CMDLINE)' > $(UKI_STAMP); })
+$(UKI): $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI $(BUILD)/esp/EFI/BOOT/kernel.elf $(UKI_CMDLINE) \
+        $(UKI_STAMP) tools/uki-layout.sh
+	$(OBJCOPY) $$(sh tools/uki-layout.sh $< .cmdline=$(UKI_CMDLINE) \
+	             .kernel=$(BUILD)/esp/EFI/BOOT/kernel.elf) $< $@
+
+# make sign KEY=db.key CERT=db.crt: the unified image signed for Secure Boot
+# (SIGNED), checked with sbverify against the same certificate.
+SIGNED ?= $(BUILD)/numaboot.signed.efi
+sign: deps-sign $(UKI)
+	@test -n "$(KEY)" -a -n "$(CERT)" || { echo "make sign needs KEY=<private key> CERT=<certificate (PEM)>" >&2; exit 2; }
+	sbsign --key $(KEY) --cert $(CERT) --output $(SIGNED) $(UKI)
+	sbverify --cert $(CERT) $(SIGNED)
+
+# The Secure Boot cases (test/qemu/cases.py) run `make sign` with Debian's
+# OVMF snakeoil key, which OVMF_VARS_4M.snakeoil.fd trusts; its PEM file is
+# encrypted with the passphrase "snakeoil".
+SNAKEOIL_DIR := /usr/share/ovmf
+$(BUILD)/test-keys/snakeoil.key: | deps-sign
+	@mkdir -p $(dir $@)
+	openssl pkey -in $(SNAKEOIL_DIR)/PkKek-1-snakeoil.key -passin pass:snakeoil -out $@
+
+# disk.img: a GPT disk with one EFI system partition (type EF00, FAT32)
+# holding the same files as esp.img; some firmware will not boot a
+# partitionless FAT stick.  `dd` it to a USB stick as it is.
+DISK_MIB := 72
+$(BUILD)/disk.img: $(ESP_FILES) | deps-build
+	rm -f $@.tmp
+	truncate -s $(DISK_MIB)M $@.tmp
+	sgdisk --clear --new=1:2048:0 --typecode=1:ef00 --change-name=1:ESP $@.tmp >/dev/null
+	mformat -i $@.tmp@@1M -F -T $$(( ($(DISK_MIB) - 1) * 2048 - 34 )) -v ESP ::
+	mmd -i $@.tmp@@1M ::/EFI ::/EFI/BOOT
+	mcopy -i $@.tmp@@1M $(ESP_FILES) ::/EFI/BOOT/
+	mv $@.tmp $@
+
 .DEFAULT_GOAL := all
-all: $(BUILD)/esp.img tools acpi-tables
+all: $(BUILD)/esp.img $(BUILD)/disk.img $(BUILD)/numaboot.efi tools acpi-tables
 
 # ---------------------------------------------------------------- host: tools, unit tests, fuzzers, bench
 HOST_CFLAGS  := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -DHOST -fno-omit-frame-pointer \
@@ -190,6 +244,8 @@ deps-fuzz:
 	@sh tools/install-deps.sh fuzz
 deps-run:
 	@sh tools/install-deps.sh run
+deps-sign:
+	@sh tools/install-deps.sh sign
 
 # ---------------------------------------------------------------- run, debug, test
 QEMU_ARGS = --nodes $(NODES) --cpus $(CPUS) --mem $(MEM) --accel $(ACCEL)
@@ -197,6 +253,15 @@ QEMU_ARGS = --nodes $(NODES) --cpus $(CPUS) --mem $(MEM) --accel $(ACCEL)
 run: deps-run all
 	$(PYTHON) test/qemu/qemu.py run $(QEMU_ARGS) --image $(BUILD)/esp.img \
 	    --cmdline "$(CMDLINE)" $(if $(QEMU_EXTRA),--extra "$(QEMU_EXTRA)")
+
+# Secure Boot in QEMU: the unified image signed with the snakeoil key that
+# OVMF_VARS_4M.snakeoil.fd enrolls, booted by OVMF's secboot build
+# (UKI_CMDLINE is its command line; cmdline.txt is ignored under Secure Boot).
+run-secboot: deps-run all $(BUILD)/test-keys/snakeoil.key
+	$(MAKE) --no-print-directory sign KEY=$(BUILD)/test-keys/snakeoil.key \
+	        CERT=$(SNAKEOIL_DIR)/PkKek-1-snakeoil.pem SIGNED=$(BUILD)/numaboot.snakeoil.efi
+	$(PYTHON) test/qemu/qemu.py run $(QEMU_ARGS) --image $(BUILD)/esp.img --firmware secboot \
+	    --boot-file $(BUILD)/numaboot.snakeoil.efi $(if $(QEMU_EXTRA),--extra "$(QEMU_EXTRA)")
 
 debug: deps-run all
 	$(PYTHON) test/qemu/qemu.py debug $(QEMU_ARGS) --image $(BUILD)/esp.img \
@@ -206,7 +271,7 @@ debug: deps-run all
 screenshot: deps-run all
 	$(PYTHON) test/qemu/screen.py shot $(BUILD)/esp.img doc/screenshot.png "$(CMDLINE)"
 
-test: deps-run deps-fuzz all $(UNIT_TESTS) $(FUZZERS)
+test: deps-run deps-fuzz all $(UNIT_TESTS) $(FUZZERS) $(BUILD)/test-keys/snakeoil.key
 	$(PYTHON) test/run_tests.py --build $(BUILD) --fuzz-seconds $(FUZZ_SMOKE_SECONDS)
 
 fuzz: deps-fuzz $(FUZZERS)
@@ -222,7 +287,7 @@ bench: deps-build
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools run debug screenshot test fuzz bench clean deps-build deps-fuzz deps-run
+.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign
 # Keep the test support objects: they are shared by every unit-test link.
 .SECONDARY: $(SUPPORT_OBJS)
 

@@ -127,6 +127,29 @@ EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uin
 
 /* ---- command line ----------------------------------------------------- */
 
+/* Has the ESP a cmdline.txt beside us? (Under Secure Boot only to say that
+ * it is ignored.) */
+static bool cmdline_file_exists(struct loader *l)
+{
+	uint8_t *buf;
+	uint64_t size;
+
+	if (EFI_ERROR(fs_read_file(l, L"cmdline.txt", &buf, &size)))
+		return false;
+	loader_free(l, (phys_addr_t)(uintptr_t)buf);
+	return true;
+}
+
+/* The unified image's `.cmdline` (cmdline.txt syntax) into cmd. */
+static void cmdline_from_image(struct loader *l, char *cmd)
+{
+	if (options_from_file(l->embedded_cmdline, l->embedded_cmdline_size, cmd,
+			      HANDOFF_CMDLINE_MAX))
+		loader_printf("loader: .cmdline longer than %u characters, truncated\n",
+			      HANDOFF_CMDLINE_MAX - 1);
+	l->cmdline_source = ".cmdline section";
+}
+
 void cmdline_setup(struct loader *l)
 {
 	char *cmd = l->h->cmdline;
@@ -135,6 +158,25 @@ void cmdline_setup(struct loader *l)
 	uint64_t size;
 	EFI_STATUS st;
 	int r;
+
+	if (l->secure_boot) {
+		/* Only what the signature covers: load options come from a boot
+		 * variable and cmdline.txt from the ESP, both writable by anyone
+		 * who can write the disk or NVRAM. */
+		if (l->li->LoadOptionsSize &&
+		    options_from_ucs2(l->li->LoadOptions, l->li->LoadOptionsSize, cmd,
+				      HANDOFF_CMDLINE_MAX) != OPTIONS_EMPTY)
+			loader_printf("loader: Secure Boot: load options ignored (not covered by the"
+				      " signature)\n");
+		if (cmdline_file_exists(l))
+			loader_printf("loader: Secure Boot: cmdline.txt ignored (not covered by the"
+				      " signature)\n");
+		cmd[0] = 0;
+		l->cmdline_source = "none";
+		if (l->embedded_cmdline)
+			cmdline_from_image(l, cmd);
+		goto parse;
+	}
 
 	r = options_from_ucs2(l->li->LoadOptions, l->li->LoadOptionsSize, cmd,
 			      HANDOFF_CMDLINE_MAX);
@@ -160,8 +202,11 @@ void cmdline_setup(struct loader *l)
 					      efi_status_str(st));
 			cmd[0] = 0;
 			l->cmdline_source = "none";
+			if (l->embedded_cmdline)
+				cmdline_from_image(l, cmd);
 		}
 	}
+parse:
 	l->ktext_off = options_has(cmd, "ktext=off");
 	l->pgd_test_elsewhere = options_has(cmd, "pgd_test=boot-elsewhere");
 	l->pgd_test_no_trampoline = options_has(cmd, "pgd_test=no-trampoline");

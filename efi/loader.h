@@ -64,6 +64,13 @@ struct loader {
 	phys_addr_t image_pa;               /* [img.va_start, img.va_end) lives here */
 	uint64_t ktext_start, ktext_end;    /* replicated span (VAs); 0,0 if none */
 
+	/* our own image (image.c): Secure Boot state, unified-image sections */
+	bool secure_boot;                   /* firmware enforces signatures */
+	const uint8_t *embedded_kernel;     /* `.kernel` in our image, or NULL */
+	uint64_t embedded_kernel_size;
+	const uint8_t *embedded_cmdline;    /* `.cmdline` in our image, or NULL */
+	uint64_t embedded_cmdline_size;
+
 	/* options the loader honours */
 	bool ktext_off;
 	bool pgd_test_elsewhere;             /* pgd_test=boot-elsewhere (test only) */
@@ -71,7 +78,7 @@ struct loader {
 	uint32_t nr_fake;
 	bool pgd_test_no_trampoline;         /* pgd_test=no-trampoline (test only) */
 	bool pgd_test_node1_full;            /* pgd_test=node1-full (test only) */
-	const char *cmdline_source;         /* "load options", "cmdline.txt", "none" */
+	const char *cmdline_source;         /* "load options", "cmdline.txt", ".cmdline section", "none" */
 	const char *rsdp_guid;              /* "ACPI 2.0" / "ACPI 1.0": where rsdp_pa came from */
 
 	uint64_t tsc_start;                 /* TSC at efi_main */
@@ -121,6 +128,12 @@ void console_exit_boot_services(const struct handoff *h);
 /* "Not Found", "Out of Resources", ... */
 const char *efi_status_str(EFI_STATUS st);
 
+/* ---- our own image (image.c) ---- */
+
+/* Secure Boot state from the SecureBoot/SetupMode variables, and the
+ * `.kernel`/`.cmdline` sections of a unified image; prints both. */
+void image_inspect(struct loader *l);
+
 /* ---- files and command line (fs.c) ---- */
 
 /* Find our folder and open its volume (sets l->dir, l->dir_root). */
@@ -128,7 +141,9 @@ EFI_STATUS fs_open_folder(struct loader *l);
 /* Read l->dir + name into freshly allocated pages (OWNER_NONE).  Returns
  * EFI_NOT_FOUND when absent. */
 EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uint64_t *size);
-/* Fill l->h->cmdline from load options or cmdline.txt; parse loader options. */
+/* Fill l->h->cmdline: under Secure Boot only from the image's `.cmdline`;
+ * otherwise load options, else cmdline.txt, else `.cmdline`.  Parse
+ * loader options. */
 void cmdline_setup(struct loader *l);
 
 /* ---- serial console discovery (serial.c) ---- */

@@ -109,11 +109,24 @@ static EFI_STATUS load_kernel(struct loader *l)
 	uint64_t pages;
 
 	ascii_path(l->dir, dir, sizeof(dir));
-	st = fs_read_file(l, L"kernel.elf", &l->file, &l->file_size);
-	if (EFI_ERROR(st)) {
-		loader_printf("loader: cannot open kernel.elf: %s - is kernel.elf beside BOOTX64.EFI"
-			      " (in %s)?\n", efi_status_str(st), dir);
-		return st;
+	if (l->embedded_kernel) {
+		/* Covered by the image's signature; never written, never freed. */
+		l->file = (uint8_t *)l->embedded_kernel;
+		l->file_size = l->embedded_kernel_size;
+	} else if (l->secure_boot) {
+		/* A loose kernel.elf is not covered by any signature. */
+		loader_printf("loader: Secure Boot is on and this image carries no kernel: %s - boot"
+			      " the signed unified image (make sign: build/numaboot.signed.efi),"
+			      " not BOOTX64.EFI with a loose kernel.elf\n",
+			      efi_status_str(EFI_SECURITY_VIOLATION));
+		return EFI_SECURITY_VIOLATION;
+	} else {
+		st = fs_read_file(l, L"kernel.elf", &l->file, &l->file_size);
+		if (EFI_ERROR(st)) {
+			loader_printf("loader: cannot open kernel.elf: %s - is kernel.elf beside"
+				      " BOOTX64.EFI (in %s)?\n", efi_status_str(st), dir);
+			return st;
+		}
 	}
 	why = elf_validate(l->file, l->file_size, &l->img);
 	if (why) {
@@ -150,7 +163,8 @@ static EFI_STATUS load_kernel(struct loader *l)
 		      l->img.nr_segs, (unsigned long long)l->image_pa,
 		      (unsigned long long)(l->image_pa + pages * PAGE_SIZE - 1),
 		      (unsigned long long)l->img.va_start, (unsigned long long)l->img.entry);
-	loader_free(l, (phys_addr_t)(uintptr_t)l->file);
+	if (!l->embedded_kernel)
+		loader_free(l, (phys_addr_t)(uintptr_t)l->file);
 	l->file = NULL;
 	return EFI_SUCCESS;
 }
@@ -397,6 +411,7 @@ static EFI_STATUS loader_run(struct loader *l)
 	loader_memset(l->h, 0, hpages * PAGE_SIZE);
 	l->h->tsc_loader_start = l->tsc_start;
 
+	image_inspect(l);
 	cmdline_setup(l);
 	st = load_kernel(l);
 	if (EFI_ERROR(st))

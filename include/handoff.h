@@ -221,6 +221,8 @@ struct handoff {
 #define HANDOFF_F_GBPAGES   (1u << 0)  /* direct map uses 1 GiB pages */
 #define HANDOFF_F_KTEXT     (1u << 1)  /* text/rodata replicated per node */
 #define HANDOFF_F_NX        (1u << 2)  /* EFER.NXE was enabled by the loader */
+#define HANDOFF_F_SECURE_BOOT (1u << 3) /* firmware enforced Secure Boot (SecureBoot = 1) */
+#define HANDOFF_F_UNIFIED   (1u << 4)  /* kernel + command line came from the signed image */
 
 _Static_assert(__builtin_offsetof(struct handoff, hdr) == 0, "header first");
 _Static_assert(__builtin_offsetof(struct handoff, physmap) == 32, "physmap offset is ABI");

@@ -222,11 +222,14 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	serial_print_consoles();
 	fbcon_print(h);
 	printk(KERN_INFO "handoff: v%u, %u bytes at 0x%lx; kernel 0x%lx-0x%lx at phys 0x%lx; "
-	       "flags%s%s%s\n", h->hdr.version, h->hdr.size, handoff_pa, h->kernel_va,
+	       "flags%s%s%s%s\n", h->hdr.version, h->hdr.size, handoff_pa, h->kernel_va,
 	       h->kernel_va + h->kernel_size - 1, h->kernel_pa,
 	       (h->flags & HANDOFF_F_GBPAGES) ? " gbpages" : "",
 	       (h->flags & HANDOFF_F_KTEXT) ? " ktext" : "",
-	       (h->flags & HANDOFF_F_NX) ? " nx" : "");
+	       (h->flags & HANDOFF_F_NX) ? " nx" : "",
+	       (h->flags & HANDOFF_F_UNIFIED) ? " unified" : "");
+	printk(KERN_INFO "secureboot: Secure boot %s\n",      /* Linux's words */
+	       (h->flags & HANDOFF_F_SECURE_BOOT) ? "enabled" : "disabled");
 	cpu_print();
 
 	physmap_print(h);

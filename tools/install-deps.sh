@@ -3,15 +3,17 @@
 #   build: compile the loader, kernel (its console font: console-data), image and host tests
 #   fuzz:  clang + libFuzzer runtime
 #   run:   QEMU, OVMF, imagemagick for make screenshot (and everything build needs)
+#   sign:  sbsigntool and openssl (make sign, the Secure Boot cases)
 # Does nothing when all are present, so `make` stays quiet and offline.
 set -e
 group=${1:-build}
-build="gcc make binutils coreutils gnu-efi mtools libcmocka-dev acpica-tools python3 console-data"
+build="gcc make binutils coreutils gnu-efi mtools gdisk libcmocka-dev acpica-tools python3 console-data"
 case "$group" in
 build) pkgs="$build" ;;
 fuzz)  pkgs="clang libclang-rt-14-dev" ;;
 run)   pkgs="$build qemu-system-x86 ovmf imagemagick" ;;
-*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run)" >&2; exit 2 ;;
+sign)  pkgs="sbsigntool openssl ovmf" ;;
+*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run, sign)" >&2; exit 2 ;;
 esac
 
 missing=""
