@@ -482,6 +482,50 @@ def built_table(name):
 
 COM2_ONLY = ["-serial", "null", "-serial", "file:@LOG@"]
 
+
+def build_dir():
+    return os.path.join(ROOT, os.environ.get("BUILD_DIR", "build"))
+
+
+SNAKEOIL_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
+
+
+SB_TOPO = Topology(nodes=2, cpus=2, mem="2G")
+
+
+def boot_file(unified=True, sign=True, tamper=False, cmdline="qemu_exit"):
+    """An image hook that puts a Secure Boot variant of the loader in place
+    of BOOTX64.EFI: the unified image made by the Makefile's own rule (its
+    `.cmdline` from `cmdline`), signed by `make sign` with the snakeoil key
+    OVMF_VARS_4M.snakeoil.fd trusts; or the plain loader, signed; unsigned;
+    or signed and then one byte of the embedded kernel.elf flipped."""
+    def hook(work):
+        build = build_dir()
+        key = os.path.join(build, "test-keys", "snakeoil.key")
+        signed = os.path.join(work, "signed.efi")
+        if unified:
+            cmdfile = os.path.join(work, "uki-cmdline.txt")
+            with open(cmdfile, "w") as f:
+                f.write(cmdline + "\n")
+            unsigned = os.path.join(work, "uki.efi")
+            make = ["make", "-s", "--no-print-directory", "-C", ROOT, f"BUILD={build}",
+                    f"UKI={unsigned}", f"UKI_CMDLINE={cmdfile}", f"SIGNED={signed}",
+                    f"KEY={key}", f"CERT={SNAKEOIL_CERT}", "sign" if sign else unsigned]
+            subprocess.run(make, check=True, stdout=subprocess.DEVNULL)
+        else:
+            unsigned = os.path.join(build, "esp", "EFI", "BOOT", "BOOTX64.EFI")
+            subprocess.run(["sbsign", "--key", key, "--cert", SNAKEOIL_CERT, "--output", signed,
+                            unsigned], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        with open(signed if sign else unsigned, "rb") as f:
+            data = bytearray(f.read())
+        if tamper:
+            at = data.find(b"\x7fELF") + 0x1000     # inside the embedded kernel's text
+            data[at] ^= 0x01
+        return {"BOOTX64.EFI": bytes(data)}
+    return hook
+
+
 # ------------------------------------------------------------------ the cases
 
 def _acpi_case(name, tables, topo, expect, **kw):
@@ -510,6 +554,34 @@ CASES = [
          expect=[r"^Kernel panic - nested panic: "], forbid=[r"^boot: done"]),
     Case("kernel-pgwalk", cmdline="qemu_exit pgwalk=ffffffff80200000", exit=qemu.EXIT_SUCCESS,
          expect=[r"(?i)PML4", r"^boot: done"]),
+
+    # -- Secure Boot and the USB disk image (issue 12).  The ESP also holds a
+    # cmdline.txt that would panic the kernel and (but for the plain loader's
+    # case) no kernel.elf: what boots must come from the signed image.  Two
+    # CPUs: under TCG every SMI stops all vCPUs, so SMM firmware slows down
+    # with each one.
+    Case("secboot-signed-unified", firmware="secboot", topo=SB_TOPO, image_hook=boot_file(), timeout=240,
+         cmdline="fault=panic qemu_exit", delete=["kernel.elf"],
+         expect=[r"^loader: Secure boot enabled", r"^loader: unified image: \.kernel \d+ bytes",
+                 r"^loader: Secure Boot: cmdline\.txt ignored \(not covered by the signature\)",
+                 r'^loader: command line \(\.cmdline section\): "qemu_exit"',
+                 r"^Command line: qemu_exit$", r"^secureboot: Secure boot enabled",
+                 r"^handoff: .* unified$", r"^boot: done"]),
+    Case("secboot-unsigned-refused", firmware="secboot", topo=SB_TOPO, image_hook=boot_file(sign=False),
+         exit=None, timeout=240, expect=[r"HARDDISK.*: Access Denied"], forbid=[r"loader:"]),
+    Case("secboot-tampered-refused", firmware="secboot", topo=SB_TOPO, image_hook=boot_file(tamper=True),
+         exit=None, timeout=240, expect=[r"HARDDISK.*: Access Denied"], forbid=[r"loader:"]),
+    Case("secboot-loose-kernel-refused", firmware="secboot", topo=SB_TOPO, image_hook=boot_file(unified=False),
+         exit=None, timeout=240,
+         expect=[r"^loader: Secure boot enabled",
+                 r"^loader: Secure Boot is on and this image carries no kernel: Security Violation"],
+         forbid=[r"^loader: kernel\.elf \d+ bytes", r"^boot: done"]),
+    Case("unified-image-no-secboot", image_hook=boot_file(sign=False, cmdline="selftest"),
+         delete=["kernel.elf"],
+         expect=[r"^loader: Secure boot disabled", r"^loader: unified image: ",
+                 r'^loader: command line \(cmdline\.txt\): "qemu_exit"',
+                 r"^secureboot: Secure boot disabled", r"^boot: done"]),
+    Case("disk-gpt", layout="gpt", expect=[r"^boot: done"], checks=[check_mm]),
 
     # -- topology (issue 3), each also checks page-table copies and mm
     Case("numa-none", topo=Topology(nodes=0, cpus=2, mem="2G"),

@@ -36,7 +36,8 @@ ANSI = re.compile(r"\x1b\[[0-9;?=]*[A-Za-z]|\x1b[()][AB0-2]|\r")
 class Case:
     def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
                  expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
-                 timeout=150, image_hook=None, serial=None, screen=()):
+                 timeout=150, image_hook=None, serial=None, screen=(), firmware="plain",
+                 layout="esp"):
         self.name = name
         self.topo = topo if topo is not None else qemu.Topology()
         self.cmdline = cmdline
@@ -54,6 +55,8 @@ class Case:
         self.serial = ["-serial", "file:@LOG@"] if serial is None else list(serial)
         self.screen = list(screen)
         self.screen_rows = []
+        self.firmware = firmware      # qemu.FIRMWARE key: "plain" or "secboot"
+        self.layout = layout          # "esp": build/esp.img; "gpt": build/disk.img
 
 
 def clean(text):
@@ -72,8 +75,11 @@ def run_case(case, image, build):
         replace = dict(case.replace or {})
         if case.image_hook:
             replace.update(case.image_hook(work))
+        if case.layout == "gpt":
+            image = os.path.join(os.path.dirname(image), "disk.img")
         img, vars_file = qemu.prepare_image(image, work, cmdline=case.cmdline,
-                                            delete=case.delete, replace=replace)
+                                            delete=case.delete, replace=replace,
+                                            firmware=case.firmware, layout=case.layout)
         serial = os.path.join(work, "serial.log")
         extra = [a.replace("@LOG@", serial).replace("@WORK@", work) for a in case.serial + case.extra]
         if not case.serial:
@@ -83,7 +89,8 @@ def run_case(case, image, build):
             extra += ["-monitor", f"unix:{mon},server=on,wait=off"]
         last_shot = 0
         screen_ok = not case.screen
-        cmd = qemu.qemu_command(img, vars_file, case.topo, extra=extra, serial=None)
+        cmd = qemu.qemu_command(img, vars_file, case.topo, extra=extra, serial=None,
+                                firmware=case.firmware)
         with open(os.path.join(work, "qemu.err"), "w") as err:
             proc = subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         text = ""

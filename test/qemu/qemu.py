@@ -12,6 +12,7 @@ the same way:
 
 Command line:  qemu.py run|debug|print --nodes N --cpus C --mem M [--accel kvm]
                --image build/esp.img [--cmdline "..."] [--extra "qemu args"]
+               [--firmware secboot --boot-file build/numaboot.snakeoil.efi]
 """
 import argparse
 import os
@@ -24,6 +25,18 @@ import tempfile
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+# Secure Boot: OVMF built with SMM (its variable store must be reachable
+# only from SMM) and Debian's variable store that enrolls the snakeoil key
+# as PK/KEK/db and turns Secure Boot on.
+OVMF_CODE_SECBOOT = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+OVMF_VARS_SNAKEOIL = "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd"
+FIRMWARE = {
+    "plain": (OVMF_CODE, OVMF_VARS, "", []),
+    "secboot": (OVMF_CODE_SECBOOT, OVMF_VARS_SNAKEOIL, ",smm=on",
+                ["-global", "driver=cfi.pflash01,property=secure,value=on"]),
+}
+# disk.img (GPT): the ESP starts at sector 2048; mtools reaches it as img@@1M.
+ESP_OFFSET = {"esp": "", "gpt": "@@1M"}
 DEBUG_EXIT_PORT = 0xF4
 EXIT_SUCCESS = (0x10 << 1) | 1   # kernel writes 0x10: QEMU exits 33
 EXIT_FAILURE = (0x11 << 1) | 1   # kernel writes 0x11 (panic): QEMU exits 35
@@ -111,15 +124,16 @@ class Topology:
 
 
 def qemu_command(image, vars_file, topo, accel="tcg", extra=(), debug_exit=True,
-                 serial="stdio", gdb=False):
+                 serial="stdio", gdb=False, firmware="plain"):
+    code, _, machine_opts, fw_args = FIRMWARE[firmware]
     if accel == "kvm":
         machine, cpu = "q35,accel=kvm", "host"
     else:
         # -cpu max gives TCG 1 GiB pages (pdpe1gb) and x2APIC.
         machine, cpu = "q35,accel=tcg", "max"
-    cmd = ["qemu-system-x86_64", "-machine", machine, "-cpu", cpu]
-    cmd += topo.args()
-    cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+    cmd = ["qemu-system-x86_64", "-machine", machine + machine_opts, "-cpu", cpu]
+    cmd += topo.args() + fw_args
+    cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={code}",
             "-drive", f"if=pflash,format=raw,file={vars_file}",
             "-drive", f"format=raw,file={image}",
             "-net", "none", "-display", "none", "-no-reboot"]
@@ -133,25 +147,29 @@ def qemu_command(image, vars_file, topo, accel="tcg", extra=(), debug_exit=True,
     return cmd
 
 
-def prepare_image(src_image, workdir, cmdline=None, delete=(), replace=None):
-    """Copy the ESP image into workdir; write cmdline.txt, delete or replace
-    files with mtools.  Returns (image path, OVMF vars copy path)."""
-    img = os.path.join(workdir, "esp.img")
+def prepare_image(src_image, workdir, cmdline=None, delete=(), replace=None,
+                  firmware="plain", layout="esp"):
+    """Copy the image (layout "esp": a bare FAT image; "gpt": a GPT disk with
+    the ESP at 1 MiB) into workdir; write cmdline.txt, delete or replace files
+    with mtools.  Returns (image path, path of a fresh copy of the firmware's
+    variable store)."""
+    img = os.path.join(workdir, os.path.basename(src_image))
     shutil.copyfile(src_image, img)
+    fat = img + ESP_OFFSET[layout]
     if cmdline is not None:
         path = os.path.join(workdir, "cmdline.txt")
         with open(path, "w") as f:
             f.write(cmdline + "\n")
-        subprocess.run(["mcopy", "-o", "-i", img, path, "::/EFI/BOOT/cmdline.txt"], check=True)
+        subprocess.run(["mcopy", "-o", "-i", fat, path, "::/EFI/BOOT/cmdline.txt"], check=True)
     for name in delete:
-        subprocess.run(["mdel", "-i", img, f"::/EFI/BOOT/{name}"], check=True)
+        subprocess.run(["mdel", "-i", fat, f"::/EFI/BOOT/{name}"], check=True)
     for name, data in (replace or {}).items():
         path = os.path.join(workdir, name)
         with open(path, "wb") as f:
             f.write(data)
-        subprocess.run(["mcopy", "-o", "-i", img, path, f"::/EFI/BOOT/{name}"], check=True)
+        subprocess.run(["mcopy", "-o", "-i", fat, path, f"::/EFI/BOOT/{name}"], check=True)
     vars_file = os.path.join(workdir, "OVMF_VARS.fd")
-    shutil.copyfile(OVMF_VARS, vars_file)
+    shutil.copyfile(FIRMWARE[firmware][1], vars_file)
     return img, vars_file
 
 
@@ -166,14 +184,23 @@ def main():
     p.add_argument("--cmdline", default=None, help="written to cmdline.txt in a copy of the image")
     p.add_argument("--extra", default="", help="more QEMU arguments")
     p.add_argument("--kernel", default="build/esp/EFI/BOOT/kernel.elf")
+    p.add_argument("--firmware", default="plain", choices=sorted(FIRMWARE),
+                   help="secboot: OVMF with SMM and the snakeoil keys enrolled, Secure Boot on")
+    p.add_argument("--boot-file", default=None,
+                   help="put this file in the image copy as \\EFI\\BOOT\\BOOTX64.EFI")
     a = p.parse_args()
 
     topo = Topology(nodes=a.nodes, cpus=a.cpus, mem=a.mem)
     work = tempfile.mkdtemp(prefix="numaboot-run-")
     try:
-        img, vars_file = prepare_image(a.image, work, cmdline=a.cmdline or None)
+        replace = {}
+        if a.boot_file:
+            with open(a.boot_file, "rb") as f:
+                replace["BOOTX64.EFI"] = f.read()
+        img, vars_file = prepare_image(a.image, work, cmdline=a.cmdline or None,
+                                       replace=replace, firmware=a.firmware)
         cmd = qemu_command(img, vars_file, topo, accel=a.accel, extra=shlex.split(a.extra),
-                           gdb=(a.mode == "debug"))
+                           gdb=(a.mode == "debug"), firmware=a.firmware)
         print("+ " + " ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
         if a.mode == "print":
             return 0
