@@ -44,12 +44,14 @@ MM_SRCS     := $(wildcard mm/*.c)
 LIB_SRCS    := $(wildcard lib/*.c)
 # The loader links only the freestanding pieces it calls; lib/string.c is
 # left out because gnu-efi's libefi already provides memcpy/memset.
-LOADER_SRCS := $(wildcard efi/*.c) $(ACPI_SRCS) mm/physmap.c mm/pgtable.c lib/printf.c
+LOADER_SRCS := $(wildcard efi/*.c) $(ACPI_SRCS) mm/physmap.c mm/pgtable.c lib/printf.c lib/cmdline.c
 LOADER_ASM  := $(wildcard efi/*.S)
-KERNEL_SRCS := $(wildcard kernel/*.c) $(MM_SRCS) $(ACPI_SRCS) $(LIB_SRCS)
+# efi/params.c, efi/console_opt.c: the loader's option tables, so the kernel
+# knows those words.
+KERNEL_SRCS := $(wildcard kernel/*.c) $(MM_SRCS) $(ACPI_SRCS) $(LIB_SRCS) efi/params.c efi/console_opt.c
 KERNEL_ASM  := $(wildcard kernel/*.S)
 # Host builds: everything freestanding except lib/string.c (libc has it).
-HOST_CORE_SRCS := $(ACPI_SRCS) $(MM_SRCS) $(filter-out lib/string.c,$(LIB_SRCS))
+HOST_CORE_SRCS := $(ACPI_SRCS) $(MM_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) efi/params.c efi/console_opt.c
 
 # ---------------------------------------------------------------- loader (gnu-efi)
 EFI_INC     := /usr/include/efi

@@ -682,30 +682,36 @@ void topology_discover(const struct acpi_access *acc, phys_addr_t rsdp_pa,
 
 /* ------------------------------------------------------------------ options */
 
-void topology_options_from_cmdline(const char *cmdline, struct topology_options *opt)
+static const char *topology_set_numa(void *ctx, const char *val)
 {
-	const char *p = cmdline;
-
-	while (p && *p) {
-		const char *w;
-		size_t n = 0;
-
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		w = p;
-		while (w[n] && w[n] != ' ' && w[n] != '\t' && w[n] != '\n' && w[n] != '\r')
-			n++;
-		if (n == sizeof("numa=off") - 1 && str_starts(w, "numa=off"))
-			opt->numa_off = true;
-		else if (n == sizeof("acpi_test=srat-checksum") - 1 &&
-			 str_starts(w, "acpi_test=srat-checksum"))
-			opt->test_inject |= TOPOLOGY_TEST_SRAT_CHECKSUM;
-		else if (n == sizeof("acpi_test=srat-outside") - 1 &&
-			 str_starts(w, "acpi_test=srat-outside"))
-			opt->test_inject |= TOPOLOGY_TEST_SRAT_OUTSIDE;
-		p = w + n;
-	}
+	if (cmdline_val_is(val, "off"))
+		((struct topology_options *)ctx)->numa_off = true;
+	else if (cmdline_val_is(val, "on"))
+		((struct topology_options *)ctx)->numa_off = false;
+	else
+		return "takes on or off";
+	return NULL;
 }
+
+/* Test only; each acpi_test= word adds its corruption (they combine). */
+static const char *topology_set_acpi_test(void *ctx, const char *val)
+{
+	struct topology_options *o = ctx;
+
+	if (cmdline_val_is(val, "srat-checksum"))
+		o->test_inject |= TOPOLOGY_TEST_SRAT_CHECKSUM;
+	else if (cmdline_val_is(val, "srat-outside"))
+		o->test_inject |= TOPOLOGY_TEST_SRAT_OUTSIDE;
+	else
+		return "takes srat-checksum or srat-outside";
+	return NULL;
+}
+
+const struct cmdline_param topology_params[] = {
+	{ "numa",      CMDLINE_VALUE, topology_set_numa },
+	{ "acpi_test", CMDLINE_VALUE, topology_set_acpi_test },
+	CMDLINE_END
+};
 
 /* ------------------------------------------------------------------ queries */
 

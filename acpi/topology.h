@@ -11,6 +11,7 @@
 #include "types.h"
 #include "numa.h"
 #include "handoff.h"
+#include "lib/cmdline.h"
 
 /* How the parsers reach physical memory: map(ctx, pa, len) returns a
  * pointer to len readable bytes at pa, or NULL if that range is not there.
@@ -77,9 +78,10 @@ void topology_from_tables(const struct topology_tables *tabs,
 			  const struct physmap_entry *map, size_t nr_map,
 			  const struct topology_options *opt, struct numa_topology *out);
 
-/* Set the options the command line names ("numa=off",
- * "acpi_test=srat-checksum"); other words are left alone. */
-void topology_options_from_cmdline(const char *cmdline, struct topology_options *opt);
+/* Command-line options (lib/cmdline.h), ctx = struct topology_options:
+ * numa=off|on, acpi_test=srat-checksum|srat-outside (test only).  The loader acts on
+ * them; the kernel knows them as foreign. */
+extern const struct cmdline_param topology_params[];
 
 /* Print the SRAT:/ACPI: SRAT:/NUMA: lines (README "Serial report formats"),
  * exactly as the kernel prints them and build/host/numatopo reproduces. */

@@ -132,61 +132,50 @@ const char *console_opt_uart(const char *v, size_t len, struct handoff_uart *u)
 	return NULL;
 }
 
-int console_opts_parse(const char *cmdline, struct console_opts *out,
-		       void (*warn)(void *ctx, const char *word, size_t len, const char *why),
-		       void *ctx)
+/* One console=/earlycon= value: tty0 is the screen, anything else a UART
+ * (Linux uses every console= given, so each occurrence adds one). */
+static const char *console_add(struct console_opts *o, const char *val)
 {
-	const char *p = cmdline;
-	int bad = 0;
+	struct handoff_uart u;
+	const char *why;
+	size_t len = 0;
 
-	*out = (struct console_opts){ 0 };
-	while (*p) {
-		const char *w, *v;
-		size_t wlen, vlen;
-		const char *why = NULL;
-		struct handoff_uart u;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		w = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		wlen = (size_t)(p - w);
-
-		if (eq(w, wlen, "earlycon")) {
-			out->earlycon_spcr = true;
-			out->given = true;
-			continue;
-		}
-		if (wlen > 8 && eq(w, 8, "console=")) {
-			v = w + 8;
-			vlen = wlen - 8;
-		} else if (wlen > 9 && eq(w, 9, "earlycon=")) {
-			v = w + 9;
-			vlen = wlen - 9;
-		} else {
-			continue;
-		}
-		out->given = true;
-		if (eq(v, vlen, "tty0")) {
-			out->screen = true;
-			continue;
-		}
-		why = console_opt_uart(v, vlen, &u);
-		if (!why && out->nr_uarts == HANDOFF_UART_MAX)
-			why = "more than 4 serial consoles";
-		for (uint32_t i = 0; !why && i < out->nr_uarts; i++)
-			if (out->uart[i].base == u.base && out->uart[i].space == u.space)
-				why = "this UART is already a console";
-		if (why) {
-			bad++;
-			if (warn)
-				warn(ctx, w, wlen, why);
-			continue;
-		}
-		out->uart[out->nr_uarts++] = u;
+	while (val[len])
+		len++;
+	o->given = true;
+	if (eq(val, len, "tty0")) {
+		o->screen = true;
+		return NULL;
 	}
-	return bad;
+	why = console_opt_uart(val, len, &u);
+	if (!why && o->nr_uarts == HANDOFF_UART_MAX)
+		why = "more than 4 serial consoles";
+	for (uint32_t i = 0; !why && i < o->nr_uarts; i++)
+		if (o->uart[i].base == u.base && o->uart[i].space == u.space)
+			why = "this UART is already a console";
+	if (!why)
+		o->uart[o->nr_uarts++] = u;
+	return why;
 }
+
+static const char *console_set(void *ctx, const char *val)
+{
+	return console_add(ctx, val);
+}
+
+static const char *earlycon_set(void *ctx, const char *val)
+{
+	struct console_opts *o = ctx;
+
+	if (val)
+		return console_add(o, val);
+	o->earlycon_spcr = true;
+	o->given = true;
+	return NULL;
+}
+
+const struct cmdline_param console_params[] = {
+	{ "console",  CMDLINE_VALUE,         console_set },
+	{ "earlycon", CMDLINE_FLAG_OR_VALUE, earlycon_set },
+	CMDLINE_END
+};

@@ -19,6 +19,7 @@
 
 #include "types.h"
 #include "handoff.h"
+#include "lib/cmdline.h"
 
 struct console_opts {
 	struct handoff_uart uart[HANDOFF_UART_MAX];   /* source CONSOLE_SRC_CMDLINE */
@@ -29,13 +30,12 @@ struct console_opts {
 };
 
 /*
- * Parse every console word of cmdline into *out (zeroed first).  A bad
- * word is reported through warn(ctx, word, len, why) and skipped; returns
- * the number of bad words.  warn may be NULL.
+ * console= and earlycon[=] (lib/cmdline.h), ctx = struct console_opts,
+ * zeroed before the parse.  Each occurrence adds a console, as in Linux; a
+ * bad one is refused with the reason and changes nothing.  The loader
+ * parses them (efi/fs.c); the kernel knows them as foreign.
  */
-int console_opts_parse(const char *cmdline, struct console_opts *out,
-		       void (*warn)(void *ctx, const char *word, size_t len, const char *why),
-		       void *ctx);
+extern const struct cmdline_param console_params[];
 
 /*
  * One uart value ("ttyS1,115200", "uart,io,0x2f8", ...) of len bytes into

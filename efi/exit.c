@@ -109,7 +109,7 @@ EFI_STATUS exit_and_jump(struct loader *l)
 		return st;
 	}
 	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
-				   l->fake, l->nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
+				   l->opt.fake, l->opt.nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0) {
 		loader_printf("loader: the memory map (%llu descriptors) does not normalise into %u"
 			      " entries: error %d\n", (unsigned long long)(size / dsize),
@@ -146,7 +146,7 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	console_exit_boot_services(h);
 
 	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
-				   l->fake, l->nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
+				   l->opt.fake, l->opt.nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0)
 		fatal_after_exit("normalising the final memory map failed", n);
 	h->nr_physmap = (uint32_t)n;

@@ -153,7 +153,6 @@ static void cmdline_from_image(struct loader *l, char *cmd)
 void cmdline_setup(struct loader *l)
 {
 	char *cmd = l->h->cmdline;
-	const char *fake;
 	uint8_t *buf;
 	uint64_t size;
 	EFI_STATUS st;
@@ -207,27 +206,25 @@ void cmdline_setup(struct loader *l)
 		}
 	}
 parse:
-	l->ktext_off = options_has(cmd, "ktext=off");
-	l->pgd_test_elsewhere = options_has(cmd, "pgd_test=boot-elsewhere");
-	l->pgd_test_no_trampoline = options_has(cmd, "pgd_test=no-trampoline");
-	l->pgd_test_node1_full = options_has(cmd, "pgd_test=node1-full");
 	loader_printf("loader: command line (%s): \"%s\"\n", l->cmdline_source, cmd);
-	fake = options_value(cmd, "efi_fake_mem");
-	if (fake) {
-		char why[96];
 
-		r = physmap_parse_fake(fake, l->fake, PHYSMAP_MAX_FAKE, why, sizeof(why));
-		if (r < 0) {
-			loader_printf("loader: %s - ignored (test only; see README)\n", why);
-			r = 0;
-		}
-		l->nr_fake = (uint32_t)r;
-		for (int i = 0; i < r; i++)
-			loader_printf("loader: efi_fake_mem (test only): [mem 0x%016llx-0x%016llx]"
-				      " attributes |0x%llx &~0x%llx\n",
-				      (unsigned long long)l->fake[i].start,
-				      (unsigned long long)l->fake[i].end - 1,
-				      (unsigned long long)l->fake[i].set,
-				      (unsigned long long)l->fake[i].clear);
-	}
+	/* The loader's options and acpi/'s; the kernel parses the same line
+	 * again against its own tables and reports unknown words, so only bad
+	 * values of these are reported here. */
+	const struct cmdline_table tabs[] = {
+		{ "loader", loader_params,   &l->opt,      false },
+		{ "acpi",   topology_params, &l->topo_opt, false },
+		{ "console", console_params, &l->console_opt, false },
+	};
+	static struct cmdline_result res;
+
+	cmdline_parse(cmd, tabs, ARRAY_SIZE(tabs), &res);
+	cmdline_report(&res, "loader: ", loader_printf);
+	for (uint32_t i = 0; i < l->opt.nr_fake; i++)
+		loader_printf("loader: efi_fake_mem (test only): [mem 0x%016llx-0x%016llx]"
+			      " attributes |0x%llx &~0x%llx\n",
+			      (unsigned long long)l->opt.fake[i].start,
+			      (unsigned long long)l->opt.fake[i].end - 1,
+			      (unsigned long long)l->opt.fake[i].set,
+			      (unsigned long long)l->opt.fake[i].clear);
 }

@@ -23,6 +23,8 @@
 #include "x86.h"
 #include "efi/elf.h"
 #include "mm/physmap.h"
+#include "efi/params.h"
+#include "efi/console_opt.h"
 #include "acpi/topology.h"
 
 #define LOADER_MAX_ALLOCS  (16 + 2 * NUMA_MAX_NODES)
@@ -71,13 +73,11 @@ struct loader {
 	const uint8_t *embedded_cmdline;    /* `.cmdline` in our image, or NULL */
 	uint64_t embedded_cmdline_size;
 
-	/* options the loader honours */
-	bool ktext_off;
-	bool pgd_test_elsewhere;             /* pgd_test=boot-elsewhere (test only) */
-	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
-	uint32_t nr_fake;
-	bool pgd_test_no_trampoline;         /* pgd_test=no-trampoline (test only) */
-	bool pgd_test_node1_full;            /* pgd_test=node1-full (test only) */
+	/* options the loader honours (efi/params.c, acpi/topology.c), parsed
+	 * once by cmdline_setup */
+	struct loader_options opt;
+	struct topology_options topo_opt;
+	struct console_opts console_opt;    /* console=, earlycon (serial_discover) */
 	const char *cmdline_source;         /* "load options", "cmdline.txt", ".cmdline section", "none" */
 	const char *rsdp_guid;              /* "ACPI 2.0" / "ACPI 1.0": where rsdp_pa came from */
 

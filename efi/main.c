@@ -338,7 +338,7 @@ static EFI_STATUS read_memory_map(struct loader *l)
 		loader_printf("loader: cannot read the memory map (GetMemoryMap failed)\n");
 		return EFI_DEVICE_ERROR;
 	}
-	n = physmap_normalize_fake(map, nr * dsize, dsize, NULL, 0, l->fake, l->nr_fake,
+	n = physmap_normalize_fake(map, nr * dsize, dsize, NULL, 0, l->opt.fake, l->opt.nr_fake,
 				   l->h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0) {
 		FreePool(map);
@@ -370,12 +370,13 @@ static EFI_STATUS read_memory_map(struct loader *l)
 static EFI_STATUS discover_topology(struct loader *l)
 {
 	struct acpi_access acc = loader_acpi_access(l);
-	struct topology_options opt = { .boot_apic_id = l->boot_apic_id };
+	struct topology_options opt = l->topo_opt;
 	struct numa_topology *t = &l->h->numa;
 
 	/* numa=off, and the test-only acpi_test=srat-checksum (QEMU and OVMF
-	 * recompute the checksum of any table injected with -acpitable). */
-	topology_options_from_cmdline(l->h->cmdline, &opt);
+	 * recompute the checksum of any table injected with -acpitable), came
+	 * from the command line (cmdline_setup). */
+	opt.boot_apic_id = l->boot_apic_id;
 	topology_discover(&acc, l->h->rsdp_pa, l->h->physmap, l->h->nr_physmap, &opt, t);
 	if (t->source == NUMA_SRC_SRAT)
 		loader_printf("loader: topology: %u nodes, %u CPUs, %u memory ranges (SRAT rev %u,"

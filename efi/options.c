@@ -28,14 +28,18 @@ static bool ends_with_ci(const char *s, size_t n, const char *suffix)
 	return true;
 }
 
-/* Collapse whitespace runs to one space and trim both ends, in place. */
+/* Collapse whitespace runs to one space and trim both ends, in place;
+ * whitespace inside double quotes is part of a value (lib/cmdline.h) and
+ * stays as written. */
 static void squeeze(char *s)
 {
 	size_t o = 0;
-	bool space = true;
+	bool space = true, quoted = false;
 
 	for (size_t i = 0; s[i]; i++) {
-		if (is_space(s[i])) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		if (is_space(s[i]) && !quoted) {
 			if (!space)
 				s[o++] = ' ';
 			space = true;
@@ -116,46 +120,4 @@ bool options_from_file(const uint8_t *buf, size_t len, char *out, size_t cap)
 	out[o] = 0;
 	squeeze(out);
 	return trunc;
-}
-
-bool options_has(const char *cmd, const char *tok)
-{
-	const char *s = cmd;
-
-	if (!tok[0])
-		return false;
-	while (*s) {
-		size_t i = 0;
-
-		while (*s == ' ')
-			s++;
-		while (tok[i] && s[i] == tok[i])
-			i++;
-		if (!tok[i] && (s[i] == ' ' || s[i] == 0))
-			return true;
-		while (*s && *s != ' ')
-			s++;
-	}
-	return false;
-}
-
-const char *options_value(const char *cmd, const char *key)
-{
-	const char *s = cmd;
-
-	if (!key[0])
-		return NULL;
-	while (*s) {
-		size_t i = 0;
-
-		while (*s == ' ')
-			s++;
-		while (key[i] && s[i] == key[i])
-			i++;
-		if (!key[i] && s[i] == '=')
-			return s + i + 1;
-		while (*s && *s != ' ')
-			s++;
-	}
-	return NULL;
 }

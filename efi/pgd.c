@@ -97,7 +97,7 @@ static EFI_STATUS claim_in_node(struct loader *l, uint16_t n, uint64_t pages, ui
 	static struct pgtable_range taken[LOADER_MAX_ALLOCS];
 	EFI_STATUS st = EFI_OUT_OF_RESOURCES;
 
-	if (l->pgd_test_node1_full && n == 1)
+	if (l->opt.pgd_test_node1_full && n == 1)
 		return EFI_OUT_OF_RESOURCES;    /* test only: node 1 has no room */
 	for (int attempt = 0; attempt < 3; attempt++) {
 		bool fresh = fw_map == NULL;
@@ -166,7 +166,7 @@ static EFI_STATUS place_text(struct loader *l, uint16_t n)
 	uint16_t where;
 	EFI_STATUS st;
 
-	if (l->ktext_off) {
+	if (l->opt.ktext_off) {
 		h->pgd[n].text_pa = original;
 		h->pgd[n].text_node = node_of_pa(&h->numa, original);
 		return EFI_SUCCESS;
@@ -199,7 +199,7 @@ static EFI_STATUS build_node(struct loader *l, uint16_t n, const struct pgtable_
 	EFI_STATUS st;
 	int r;
 
-	pgd_fill_desc(&d, &im, l->ktext_off ? 0 : h->pgd[n].text_pa, h->physmap, h->nr_physmap,
+	pgd_fill_desc(&d, &im, l->opt.ktext_off ? 0 : h->pgd[n].text_pa, h->physmap, h->nr_physmap,
 		      l->gbpages, ro, nr_ro, trampoline ? l->trampoline_pa : 0);
 	/* Device windows (UART, framebuffer): the same in every copy. */
 	for (uint32_t i = 0; i < l->nr_iomap && d.nr_segs < PGTABLE_MAX_SEGS; i++)
@@ -274,14 +274,14 @@ EFI_STATUS pgd_build_all(struct loader *l)
 			      l->boot_apic_id);
 		boot = 0;
 	}
-	entry = pgd_entry_node(t, boot, l->pgd_test_elsewhere);
+	entry = pgd_entry_node(t, boot, l->opt.pgd_test_elsewhere);
 	if (entry >= t->nr_nodes) {
 		loader_printf("loader: no node has RAM inside its SRAT ranges, so no page-table copy"
 			      " can be placed: %s - boot with numa=off to use one node over all"
 			      " RAM\n", efi_status_str(EFI_LOAD_ERROR));
 		return EFI_LOAD_ERROR;
 	}
-	if (l->pgd_test_elsewhere)
+	if (l->opt.pgd_test_elsewhere)
 		loader_printf("loader: pgd_test=boot-elsewhere: entering the kernel on node %u's copy\n",
 			      entry);
 
@@ -299,7 +299,7 @@ EFI_STATUS pgd_build_all(struct loader *l)
 			continue;
 		/* pgd_test=no-trampoline (test only): leave the trampoline out,
 		 * so that the check below must refuse to jump. */
-		st = build_node(l, n, ro, nr_ro, n == entry && !l->pgd_test_no_trampoline);
+		st = build_node(l, n, ro, nr_ro, n == entry && !l->opt.pgd_test_no_trampoline);
 		if (EFI_ERROR(st))
 			break;
 		copies++;
@@ -317,7 +317,7 @@ EFI_STATUS pgd_build_all(struct loader *l)
 	h->nr_pgd = t->nr_nodes;
 	h->boot_node = boot;
 	h->flags |= HANDOFF_F_NX | (l->gbpages ? HANDOFF_F_GBPAGES : 0) |
-		    (l->ktext_off ? 0 : HANDOFF_F_KTEXT);
+		    (l->opt.ktext_off ? 0 : HANDOFF_F_KTEXT);
 	h->tsc_pgtable_build = t1 - t0;
 	l->boot_cr3 = h->pgd[entry].root_pa;     /* the copy that maps the trampoline */
 	{
@@ -338,8 +338,8 @@ EFI_STATUS pgd_build_all(struct loader *l)
 		      " %llu KiB each%s, built in %llu us\n", copies, copies == 1 ? "y" : "ies",
 		      (unsigned long long)total,
 		      (unsigned long long)max,
-		      l->ktext_off ? 0ULL : (unsigned long long)((l->ktext_end - l->ktext_start) >> 10),
-		      l->ktext_off ? " (ktext=off)" : "", (unsigned long long)us);
+		      l->opt.ktext_off ? 0ULL : (unsigned long long)((l->ktext_end - l->ktext_start) >> 10),
+		      l->opt.ktext_off ? " (ktext=off)" : "", (unsigned long long)us);
 	if (h->tsc_khz)
 		loader_printf("loader: pgtable: claiming pages %llu us, copying text %llu us,"
 			      " building tables %llu us\n",

@@ -285,26 +285,20 @@ static bool from_spcr(struct loader *l, bool quiet_absent)
 	return add(l, u);
 }
 
-static void opt_warn(void *ctx, const char *word, size_t len, const char *why)
-{
-	loader_printf("loader: cmdline: '%.*s': %s (ignored)\n", (int)len, word, why);
-}
-
 void serial_discover(struct loader *l)
 {
-	struct console_opts o;
+	const struct console_opts *o = &l->console_opt;    /* from cmdline_setup */
 	const char *how = NULL;
 	char name[8];
 
 	l->h->nr_uarts = 0;
-	console_opts_parse(l->h->cmdline, &o, opt_warn, NULL);
-	for (uint32_t i = 0; i < o.nr_uarts; i++)
-		add(l, o.uart[i]);
-	if (o.nr_uarts)
+	for (uint32_t i = 0; i < o->nr_uarts; i++)
+		add(l, o->uart[i]);
+	if (o->nr_uarts)
 		how = "command line";
-	else if (o.earlycon_spcr && from_spcr(l, false))
+	else if (o->earlycon_spcr && from_spcr(l, false))
 		how = "SPCR (earlycon)";
-	else if (o.screen && !o.earlycon_spcr)
+	else if (o->screen && !o->earlycon_spcr)
 		how = "console=tty0: screen only";
 	else if (from_spcr(l, true))
 		how = "SPCR";

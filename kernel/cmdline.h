@@ -1,15 +1,21 @@
 /*
- * cmdline.h - the kernel's command-line options (handoff->cmdline).
+ * cmdline.h - the kernel's command-line options (handoff->cmdline), parsed
+ * once by lib/cmdline.c against the tables the kernel knows:
  *
- * Words separated by spaces; `key` or `key=value`.  The loader acts on
- * `ktext=off`, `numa=off` and the test-only `acpi_test=srat-checksum`
- * before the kernel runs; the kernel accepts them so they are not reported
- * as unknown.
+ *   kernel_params   this file's options, into struct boot_options
+ *   mm_params       mm/ (memblock=debug)
+ *   topology_params acpi/, foreign: the loader acted on them
+ *   loader_params   efi/params.c, foreign: the loader acted on them
+ *   console_params  efi/console_opt.c, foreign: the loader chose the consoles
+ *
+ * A new subsystem with options adds its table to kernel_cmdline_tables in
+ * cmdline.c (lib/README.md shows the pattern).
  */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 
 #include "types.h"
+#include "lib/cmdline.h"
 
 #define CMDLINE_FAULT_MAX  16
 
@@ -18,8 +24,6 @@ struct boot_options {
 	bool selftest;               /* run mm_selftest() (KTAP) */
 	unsigned long selftest_ops;  /* selftest=N: random operations per node */
 	bool bench;                  /* run mm_bench() */
-	bool ktext_off;              /* loader option, tolerated */
-	bool numa_off;               /* loader option, tolerated */
 	int  loglevel;               /* -1: not given */
 	char fault[CMDLINE_FAULT_MAX];  /* fault=<kind>: "" when absent */
 	bool pgwalk;                 /* pgwalk=<va>: print va's walk in every node's copy */
@@ -28,12 +32,17 @@ struct boot_options {
 
 #define SELFTEST_DEFAULT_OPS  20000UL
 
+extern struct boot_options boot_opts;   /* filled by kernel_cmdline_parse */
+extern const struct cmdline_param kernel_params[];
+
+/* boot_opts's values when the command line says nothing. */
+void boot_options_defaults(struct boot_options *opt);
+
 /*
- * Parse cmdline into *opt (zeroed first).  Unknown words and bad values are
- * reported through warn(word, why) and otherwise ignored, as Linux does;
- * warn may be NULL.  Returns the number of problems found.
+ * Reset boot_opts and mm_options to their defaults, then parse line once
+ * against every table the kernel knows (above) into *res.  Returns the
+ * number of problems (unknown words + bad values).
  */
-int cmdline_parse(const char *cmdline, struct boot_options *opt,
-		  void (*warn)(const char *word, size_t len, const char *why));
+int kernel_cmdline_parse(const char *line, struct cmdline_result *res);
 
 #endif /* KERNEL_CMDLINE_H */

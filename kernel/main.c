@@ -16,6 +16,7 @@
  *   selftest, bench      on request
  *   "boot: done"         then exit QEMU (qemu_exit) or halt
  */
+#include <stdarg.h>
 #include "types.h"
 #include "x86.h"
 #include "vmlayout.h"
@@ -36,7 +37,6 @@
 #define KERNEL_NAME     "numaboot"
 #define KERNEL_VERSION  "0.1"
 
-struct boot_options boot_opts;
 const struct handoff *boot_handoff;
 uint64_t boot_stack_top;                 /* written by entry.S */
 uint64_t boot_stack_size = BOOT_STACK_SIZE_DEFAULT;
@@ -72,9 +72,19 @@ static const struct handoff *handoff_get(phys_addr_t handoff_pa)
 	return h;
 }
 
-static void cmdline_warn(const char *word, size_t len, const char *why)
+/* The parse's result, printed after the "Command line:" line. */
+static struct cmdline_result cmdline_result;
+
+/* printf_fn for cmdline_report: its lines are warnings. */
+static void cmdline_warn(const char *fmt, ...)
 {
-	printk(KERN_WARNING "cmdline: '%.*s': %s\n", (int)len, word, why);
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printk(KERN_WARNING "%s", line);
 }
 
 static void cpu_print(void)
@@ -195,7 +205,6 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 {
 	const struct handoff *h;
 	uint64_t tsc_entry = rdtsc();
-	int cmdline_problems;
 
 	serial_init_fallback();
 	gdt_init();
@@ -210,15 +219,18 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 
 	/* Parse before the first line so loglevel= applies to all of them;
 	 * complaints are printed after the "Command line:" line. */
-	cmdline_problems = cmdline_parse(h->cmdline, &boot_opts, NULL);
+	kernel_cmdline_parse(h->cmdline, &cmdline_result);
 	if (boot_opts.loglevel >= 0)
 		console_loglevel = boot_opts.loglevel;
 
 	printk(KERN_NOTICE "%s version %s (gcc %s) x86_64, built " __DATE__ " " __TIME__ "\n",
 	       KERNEL_NAME, KERNEL_VERSION, __VERSION__);
 	printk(KERN_NOTICE "Command line: %s\n", h->cmdline);
-	if (cmdline_problems)
-		cmdline_parse(h->cmdline, &boot_opts, cmdline_warn);
+	cmdline_report(&cmdline_result, "", cmdline_warn);
+	/* Linux's line; there is no user space here to hand them to. */
+	if (cmdline_result.nr_unknown)
+		printk(KERN_NOTICE "Unknown kernel command line parameters \"%s\", ignored (no user space "
+		       "to pass them to).\n", cmdline_result.unknown);
 	serial_print_consoles();
 	fbcon_print(h);
 	printk(KERN_INFO "handoff: v%u, %u bytes at 0x%lx; kernel 0x%lx-0x%lx at phys 0x%lx; "

@@ -29,6 +29,27 @@
 #include "mm/pcp.h"
 
 struct mm_stats mm_stats;
+struct mm_options mm_options;
+
+static const char *mm_set_memblock(void *ctx, const char *val)
+{
+	if (!cmdline_val_is(val, "debug"))
+		return "takes debug";
+	((struct mm_options *)ctx)->memblock_debug = true;
+	return NULL;
+}
+
+static const char *mm_set_zoneinfo(void *ctx, const char *val)
+{
+	((struct mm_options *)ctx)->zoneinfo = true;
+	return NULL;
+}
+
+const struct cmdline_param mm_params[] = {
+	{ "memblock", CMDLINE_VALUE, mm_set_memblock },
+	{ "zoneinfo", CMDLINE_FLAG,  mm_set_zoneinfo },
+	CMDLINE_END
+};
 
 #define P(x) ((unsigned long long)(x))
 
@@ -324,27 +345,6 @@ static void mm_handover_range(void *ctx, pfn_t s, pfn_t e, uint32_t nid)
 	buddy_free_range(s, e);
 }
 
-/* Is word (space separated) on the handoff's command line? */
-static bool mm_cmdline_has(const struct handoff *h, const char *word)
-{
-	const char *c = h->cmdline, *end = h->cmdline + HANDOFF_CMDLINE_MAX;
-
-	while (c < end && *c) {
-		const char *w = word;
-		const char *p = c;
-
-		while (p < end && *p && *p != ' ' && *w && *p == *w)
-			p++, w++;
-		if (!*w && (p == end || !*p || *p == ' '))
-			return true;
-		while (c < end && *c && *c != ' ')
-			c++;
-		while (c < end && *c == ' ')
-			c++;
-	}
-	return false;
-}
-
 static uint64_t mm_cycles_to_us(uint64_t cycles)
 {
 	return mm_stats.tsc_khz ? cycles * 1000 / mm_stats.tsc_khz : 0;
@@ -433,7 +433,7 @@ void mm_init(const struct handoff *h)
 	for (uint32_t n = 0; n < mm_nr_nodes; n++)
 		mm_stats.nodes_with_memory += has_mem[n];
 
-	if (mm_cmdline_has(h, "memblock=debug"))
+	if (mm_options.memblock_debug)
 		bootmem_dump();
 
 	/* From here on bootmem allocates nothing: the free ranges are final. */
@@ -459,6 +459,6 @@ void mm_init(const struct handoff *h)
 		       "(%zu bytes/page), init ? us (%llu TSC cycles, tsc_khz unknown)\n",
 		       mm_stats.nodes_with_memory, P(buddy_free_pages_total()),
 		       P(mm_stats.memmap_bytes), sizeof(struct page), P(mm_stats.cycles_total));
-	if (mm_cmdline_has(h, "zoneinfo"))
+	if (mm_options.zoneinfo)
 		pcp_print_zoneinfo();
 }

@@ -12,6 +12,16 @@
 
 #include "types.h"
 #include "handoff.h"
+#include "lib/cmdline.h"
+
+/* mm's command-line options: mm_params (lib/cmdline.h) fills them, with
+ * ctx = &mm_options; mm_init reads them. */
+struct mm_options {
+	bool memblock_debug;         /* memblock=debug: dump bootmem's regions */
+	bool zoneinfo;               /* zoneinfo: /proc/zoneinfo-style report after mm_init */
+};
+extern struct mm_options mm_options;
+extern const struct cmdline_param mm_params[];
 
 void mm_init(const struct handoff *h);
 

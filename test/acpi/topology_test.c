@@ -839,7 +839,9 @@ static void test_topology_discover_test_inject_checksum(void **state)
 	struct topology_options o = { .boot_apic_id = 0 };
 
 	put_acpi();
-	topology_options_from_cmdline("quiet acpi_test=srat-checksum qemu_exit", &o);
+	const struct cmdline_table tab = { "acpi", topology_params, &o, false };
+
+	assert_int_equal(cmdline_parse("quiet acpi_test=srat-checksum qemu_exit", &tab, 1, NULL), 2);
 	assert_int_equal(o.test_inject, TOPOLOGY_TEST_SRAT_CHECKSUM);
 	discover(&o, MEM_BASE);
 	assert_fake("SRAT: rejected: checksum mismatch (bytes sum to 0x5a, not 0)");
@@ -868,9 +870,10 @@ static void test_topology_discover_test_inject_srat_outside(void **state)
 	};
 	const struct acpi_access acc_pm = { &mem, fake_map, pm, ARRAY_SIZE(pm) };
 	struct topology_options o = { .boot_apic_id = 0 };
+	const struct cmdline_table tab = { "acpi", topology_params, &o, false };
 
 	put_acpi();
-	topology_options_from_cmdline("acpi_test=srat-outside", &o);
+	assert_int_equal(cmdline_parse("acpi_test=srat-outside", &tab, 1, NULL), 0);
 	assert_int_equal(o.test_inject, TOPOLOGY_TEST_SRAT_OUTSIDE);
 	topology_discover(&acc_pm, MEM_BASE, pm, ARRAY_SIZE(pm), &o, &topo);
 	assert_int_equal(topo.source, NUMA_SRC_FAKE);
@@ -913,17 +916,25 @@ static void test_topology_discover_no_srat(void **state)
 	assert_int_equal(topo.nr_cpus, 2);
 }
 
-static void test_topology_options_from_cmdline_words(void **state)
+/* topology_params: whole values only; numa=on undoes numa=off (last wins). */
+static void test_topology_params_values(void **state)
 {
 	struct topology_options o = { 0 };
+	const struct cmdline_table tab = { "acpi", topology_params, &o, false };
+	struct cmdline_result res;
 
-	topology_options_from_cmdline("numa=offx acpi_test=srat-checksumx", &o);
+	assert_int_equal(cmdline_parse("numa=offx acpi_test=srat-checksumx numa acpi_test", &tab, 1, &res), 4);
+	assert_int_equal(res.nr_bad, 4);
 	assert_false(o.numa_off);
 	assert_int_equal(o.test_inject, 0);
-	topology_options_from_cmdline("loglevel=7\tnuma=off", &o);
+	assert_non_null(strstr(res.bad, "`offx' invalid for parameter `numa': takes on or off\n"));
+	assert_non_null(strstr(res.bad, "`srat-checksumx' invalid for parameter `acpi_test': takes srat-checksum or srat-outside\n"));
+	assert_int_equal(cmdline_parse("loglevel=7\tnuma=off", &tab, 1, &res), 1);
 	assert_true(o.numa_off);
-	topology_options_from_cmdline(NULL, &o);
-	topology_options_from_cmdline("", &o);
+	assert_int_equal(cmdline_parse("numa=off numa=on", &tab, 1, &res), 0);
+	assert_false(o.numa_off);
+	assert_int_equal(cmdline_parse("\"acpi_test=srat-checksum\"", &tab, 1, &res), 0);
+	assert_int_equal(o.test_inject, TOPOLOGY_TEST_SRAT_CHECKSUM);
 }
 
 int main(void)
@@ -972,7 +983,7 @@ int main(void)
 		T(test_topology_discover_bad_srat_checksum_in_memory),
 		T(test_topology_discover_no_acpi),
 		T(test_topology_discover_no_srat),
-		T(test_topology_options_from_cmdline_words),
+		T(test_topology_params_values),
 #undef T
 	};
 

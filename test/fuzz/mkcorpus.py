@@ -171,6 +171,15 @@ def main():
         + efi_map(ovmf, 40))
     put("physmap", "bad-desc-size", bytes([0xf5, 0]) + efi_map(ovmf[:2], 48))
 
+    # cmdline: command lines as cmdline.txt or the UEFI shell would give them.
+    put("cmdline", "every-option", b"qemu_exit selftest=1000 bench loglevel=8 debug quiet fault=pf "
+        b"pgwalk=0xffffffff80200000 memblock=debug zoneinfo numa=off acpi_test=srat-checksum ktext=off "
+        b"pgd_test=boot-elsewhere efi_fake_mem=64M@0x3c000000:0x40000,16M@0x7f000000:~0x8")
+    put("cmdline", "quotes", b'key="a b" "numa=off" x=a"b c"d fault="gp" "flag" y=""')
+    put("cmdline", "unterminated", b'qemu_exit console="ttyS0,115200 loglevel=7')
+    put("cmdline", "bad-values", b"loglevel=99 selftest=0 pgwalk=xyz qemu_exit=1 memblock numa=maybe")
+    put("cmdline", "unknown-and-dashes", b"root=/dev/sda qemu-exit -- init=/bin/sh = \"\" --x")
+
 
 if __name__ == "__main__":
     main()

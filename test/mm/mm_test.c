@@ -288,14 +288,23 @@ static void test_mm_init_uncovered_memory_goes_to_boot_node(void **state)
 static void test_mm_init_memblock_debug_dumps_bootmem(void **state)
 {
 	machine_qemu_two_nodes();
-	strcpy(fm.h->cmdline, "loglevel=7 memblock=debug selftest");
+	const struct cmdline_table tab = { "mm", mm_params, &mm_options, false };
+	struct cmdline_result res;
+
+	assert_int_equal(cmdline_parse("loglevel=7 memblock=debug selftest", &tab, 1, &res), 2);
+	assert_int_equal(res.nr_set, 1);
+	assert_true(mm_options.memblock_debug);
 	test_log_reset();
 	mm_init(fm.h);
 	assert_non_null(test_log_find("bootmem: memory   [mem 0x0000000040000000-0x000000007f8edfff] node 1\n"));
 	assert_non_null(test_log_find("bootmem: reserved [mem 0x000000003e000000-0x000000003e3fffff] kernel\n"));
 	assert_non_null(test_log_find("bootmem: reserved [mem 0x0000000000008000-0x0000000000008fff] SMP trampoline\n"));
 	assert_non_null(test_log_find("] mm metadata\n"));
-	strcpy(fm.h->cmdline, "memblock=debugx");
+	mm_options = (struct mm_options){ 0 };
+	assert_int_equal(cmdline_parse("memblock=debugx memblock", &tab, 1, &res), 2);
+	assert_string_equal(res.bad, "`debugx' invalid for parameter `memblock': takes debug\n"
+			     "`' invalid for parameter `memblock': needs a value (key=value)\n");
+	assert_false(mm_options.memblock_debug);
 	test_log_reset();
 	mm_init(fm.h);
 	assert_null(test_log_find("bootmem: memory"));

@@ -36,8 +36,13 @@ static void machine_two_nodes_four_cpus(const char *cmdline)
 	fm_cpu(&fm, 0);
 	fm_cpu(&fm, 1);
 	fm_cpu(&fm, 1);
-	if (cmdline)
+	mm_options = (struct mm_options){ 0 };
+	if (cmdline) {
+		const struct cmdline_table tab = { "mm", mm_params, &mm_options, false };
+
 		snprintf(fm.h->cmdline, sizeof(fm.h->cmdline), "%s", cmdline);
+		assert_int_equal(cmdline_parse(cmdline, &tab, 1, NULL), 0);
+	}
 	assert_int_equal(fm_finish(&fm), 0);
 	mm_init(fm.h);
 	test_set_cpu(0);
@@ -47,6 +52,7 @@ static int teardown(void **state)
 {
 	test_set_cpu(0);
 	fm_destroy(&fm);
+	mm_options = (struct mm_options){ 0 };
 	return 0;
 }
 
@@ -98,7 +104,7 @@ static void test_pcp_zoneinfo_lines_as_linux(void **state)
 	assert_int_equal(test_log_count("    cpu: "), 6);
 	test_log_reset();
 	mm_init(fm.h);
-	fm.h->cmdline[0] = '\0';
+	mm_options.zoneinfo = false;
 	test_log_reset();
 	mm_init(fm.h);
 	assert_null(test_log_find("pagesets"));

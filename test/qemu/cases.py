@@ -552,6 +552,15 @@ CASES = [
          forbid=[r"^boot: done"]),
     Case("kernel-fault-nested", cmdline="qemu_exit fault=nested", exit=EXIT_FAILURE,
          expect=[r"^Kernel panic - nested panic: "], forbid=[r"^boot: done"]),
+    # -- one command-line parser (issue 9): a bad value reported by the stage
+    # that owns the option, once; unknown words in Linux's one line; quoting.
+    Case("cmdline-report", cmdline='qemu_exit memblock=debug bogus x="a b" loglevel=99 numa=maybe ktext=off',
+         expect=[r"^loader: cmdline: `maybe' invalid for parameter `numa': takes on or off$",
+                 r"^cmdline: `99' invalid for parameter `loglevel': needs N in 0\.\.15$",
+                 r'^Unknown kernel command line parameters "bogus x=\"a b\"", ignored',
+                 r"^bootmem: memory ", r"^boot: done"],
+         forbid=[r"^cmdline: .*numa", r"^Unknown kernel command line .*(memblock|ktext|numa)",
+                 r"^loader: cmdline: .*(bogus|loglevel)"]),
     Case("kernel-pgwalk", cmdline="qemu_exit pgwalk=ffffffff80200000", exit=qemu.EXIT_SUCCESS,
          expect=[r"(?i)PML4", r"^boot: done"]),
 
