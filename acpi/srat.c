@@ -15,6 +15,7 @@ static const char *srat_type_name(uint8_t type)
 	switch (type) {
 	case SRAT_TYPE_CPU:    return "processor affinity";
 	case SRAT_TYPE_MEMORY: return "memory affinity";
+	case SRAT_TYPE_GI:     return "generic initiator affinity";
 	default:               return "x2APIC affinity";
 	}
 }
@@ -22,7 +23,7 @@ static const char *srat_type_name(uint8_t type)
 static int srat_one(void *ctx, const uint8_t *p, uint32_t off, char *reason, size_t rlen)
 {
 	struct srat_walk_ctx *w = ctx;
-	struct srat_entry e = { .type = p[0], .offset = off };
+	struct srat_entry e = { .type = p[0], .sub_len = p[1], .offset = off };
 	size_t need;
 	uint8_t len = p[1];
 
@@ -30,8 +31,9 @@ static int srat_one(void *ctx, const uint8_t *p, uint32_t off, char *reason, siz
 	case SRAT_TYPE_CPU:    need = sizeof(struct srat_cpu_affinity); break;
 	case SRAT_TYPE_MEMORY: need = sizeof(struct srat_mem_affinity); break;
 	case SRAT_TYPE_X2APIC: need = sizeof(struct srat_x2apic_affinity); break;
+	case SRAT_TYPE_GI:     need = sizeof(struct srat_gi_affinity); break;
 	default:
-		return 0;       /* GICC, ITS, generic initiator, ...: not ours */
+		return w->fn(w->ctx, &e, reason, rlen);   /* GICC, ITS, ...: undecoded */
 	}
 	if (len < need) {
 		ksnprintf(reason, rlen, "SRAT: %s entry at offset 0x%x has length %u, "
@@ -51,6 +53,14 @@ static int srat_one(void *ctx, const uint8_t *p, uint32_t off, char *reason, siz
 			e.pxm |= (uint32_t)c->proximity_hi[0] << 8 |
 				 (uint32_t)c->proximity_hi[1] << 16 |
 				 (uint32_t)c->proximity_hi[2] << 24;
+	} else if (e.type == SRAT_TYPE_GI) {
+		const struct srat_gi_affinity *g = (const void *)p;
+
+		e.flags = g->flags;
+		e.enabled = g->flags & SRAT_GI_ENABLED;
+		e.pxm = g->proximity_domain;
+		e.handle_type = g->handle_type;
+		__builtin_memcpy(e.handle, g->handle, sizeof(e.handle));
 	} else if (e.type == SRAT_TYPE_X2APIC) {
 		const struct srat_x2apic_affinity *x = (const void *)p;
 

@@ -108,8 +108,50 @@ static uint16_t srat_entry_node(struct numa_topology *t, const struct srat_entry
 	return node;
 }
 
-/* Pass 1: enabled CPU entries (types 0 and 2, in table order), as Linux
- * parses all processor affinities before any memory affinity. */
+/* A subtable of a type we do not use: kept (up to NUMA_MAX_SRAT_SKIPPED)
+ * for the debug line, counted beyond. */
+static void note_skipped(struct numa_topology *t, const struct srat_entry *e)
+{
+	if (t->nr_srat_skipped < NUMA_MAX_SRAT_SKIPPED) {
+		struct numa_srat_skipped *k = &t->srat_skipped[t->nr_srat_skipped];
+
+		k->offset = e->offset;
+		k->type = e->type;
+		k->length = e->sub_len;
+	}
+	t->nr_srat_skipped++;
+}
+
+/* A Generic Initiator entry: an enabled one gives its domain a node, in
+ * table order with the CPU entries (Linux's acpi_parse_gi_affinity); every
+ * one is kept for the log. */
+static int srat_gi(struct numa_topology *t, const struct srat_entry *e, char *reason, size_t rlen)
+{
+	uint16_t node = NUMA_NO_NODE;
+
+	if (e->enabled) {
+		node = srat_entry_node(t, e, reason, rlen);
+		if (node == NUMA_NO_NODE)
+			return ACPI_EINVAL;
+	}
+	if (t->nr_gi < NUMA_MAX_GI) {
+		struct numa_gi *g = &t->gi[t->nr_gi];
+
+		g->pxm = e->pxm;
+		g->cpus_before = t->nr_cpus;
+		g->node = node;
+		g->handle_type = e->handle_type;
+		g->flags = (uint8_t)e->flags;
+		__builtin_memcpy(g->handle, e->handle, sizeof(g->handle));
+	}
+	t->nr_gi++;
+	return 0;
+}
+
+/* Pass 1: CPU entries (types 0 and 2) and Generic Initiator entries
+ * (type 5) in table order, as Linux's acpi_numa_init() hands types 0, 2,
+ * 3 and 5 to acpi_table_parse_entries_array() in one walk before it parses
+ * any memory affinity; other types are noted as skipped. */
 static int srat_cpu_cb(void *ctx, const struct srat_entry *e, char *reason, size_t rlen)
 {
 	struct build *b = ctx;
@@ -117,7 +159,14 @@ static int srat_cpu_cb(void *ctx, const struct srat_entry *e, char *reason, size
 	struct numa_cpu *c;
 	uint16_t node;
 
-	if (e->type == SRAT_TYPE_MEMORY || !e->enabled)
+	if (e->type == SRAT_TYPE_GI)
+		return srat_gi(t, e, reason, rlen);
+	if (e->type != SRAT_TYPE_CPU && e->type != SRAT_TYPE_X2APIC) {
+		if (e->type != SRAT_TYPE_MEMORY)
+			note_skipped(t, e);
+		return 0;
+	}
+	if (!e->enabled)
 		return 0;
 	if (e->type == SRAT_TYPE_X2APIC && e->apic_id == 0xffffffffu)
 		return 0;
@@ -428,8 +477,11 @@ static void fake_node(struct build *b, const char *reason, bool keep_srat)
 	str_copy(t->reason, REASON_LEN, reason);
 	t->nr_nodes = 1;
 	t->node_pxm[0] = 0;
-	if (!keep_srat)
+	if (!keep_srat) {
 		t->nr_srat_mem = 0;
+		t->nr_gi = 0;
+		t->nr_srat_skipped = 0;
+	}
 	for (uint32_t i = 0; i < t->nr_cpus; i++)
 		t->cpus[i].node = 0;
 	t->nr_memblks = 0;
@@ -752,15 +804,55 @@ uint16_t topology_nearest_with_memory(const struct numa_topology *t, uint16_t no
  * memory entries.  After a rejection cpus[].node is 0 (the faked node), so
  * a CPU's SRAT node is found again the way pxm_to_node() gave it: dense ids
  * in order of first appearance, CPU entries before memory entries. */
+/* Linux's debug level prefix (include/printk.h's KERN_DEBUG; acpi/ does
+ * not include printk.h, which is the kernel's). */
+#define KERN_DEBUG_PREFIX "<7>"
+
+/* Copy up to n bytes of a device handle as text, stopping at NUL. */
+static void handle_text(char *dst, const uint8_t *src, size_t n)
+{
+	size_t i = 0;
+
+	for (; i < n && src[i]; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	dst[i] = '\0';
+}
+
+/* One Generic Initiator in Linux's words (acpi_table_print_srat_entry, a
+ * debug line).  The handle is decoded by its type as the spec defines it
+ * (1 = PCI segment + BDF, 0 = ACPI _HID + _UID); Linux's own test reads
+ * type 0 as PCI. */
+static void print_gi(const struct numa_gi *g, printf_fn out)
+{
+	const char *state = (g->flags & 1) ? "enabled" : "disabled";
+
+	if (g->handle_type == 1) {
+		out(KERN_DEBUG_PREFIX "SRAT Generic Initiator(Seg:%u BDF:%u) in proximity domain %d %s\n",
+		    (unsigned)(g->handle[0] | g->handle[1] << 8),
+		    (unsigned)(g->handle[2] | g->handle[3] << 8), (int)g->pxm, state);
+	} else {
+		char hid[9], uid[5];
+
+		handle_text(hid, g->handle, 8);
+		handle_text(uid, g->handle + 8, 4);
+		out(KERN_DEBUG_PREFIX "SRAT Generic Initiator(HID=%s UID=%s) in proximity domain %d %s\n",
+		    hid, uid, (int)g->pxm, state);
+	}
+}
+
 static void print_srat_entries(const struct numa_topology *t, printf_fn out)
 {
 	uint32_t ncpus = MIN(t->nr_cpus, (uint32_t)NUMA_MAX_CPUS);
 	uint32_t nmem = MIN(t->nr_srat_mem, (uint32_t)NUMA_MAX_SRAT_MEM);
 	uint32_t pxms[NUMA_MAX_NODES], npxm = 0;
+	uint32_t ngi = MIN(t->nr_gi, (uint32_t)NUMA_MAX_GI), gi = 0;
 
 	for (uint32_t i = 0; i < ncpus; i++) {
 		const struct numa_cpu *c = &t->cpus[i];
 		uint32_t node = c->node;
+
+		for (; gi < ngi && t->gi[gi].cpus_before <= i; gi++)
+			print_gi(&t->gi[gi], out);
 
 		if (!(c->flags & NUMA_CPU_IN_SRAT))
 			continue;
@@ -775,6 +867,11 @@ static void print_srat_entries(const struct numa_topology *t, printf_fn out)
 		else
 			out("SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", c->pxm, c->apic_id, node);
 	}
+	for (; gi < ngi; gi++)
+		print_gi(&t->gi[gi], out);
+	if (t->nr_gi > ngi)
+		out(KERN_DEBUG_PREFIX "SRAT: %u more Generic Initiator entries not listed\n",
+		    t->nr_gi - ngi);
 	for (uint32_t i = 0; i < nmem; i++) {
 		const struct numa_srat_mem *m = &t->srat_mem[i];
 
@@ -783,6 +880,13 @@ static void print_srat_entries(const struct numa_topology *t, printf_fn out)
 		    (m->flags & NUMA_MEM_HOTPLUG) ? " hotplug" : "",
 		    (m->flags & NUMA_MEM_NONVOLATILE) ? " non-volatile" : "");
 	}
+	for (uint32_t i = 0; i < MIN(t->nr_srat_skipped, (uint32_t)NUMA_MAX_SRAT_SKIPPED); i++)
+		out(KERN_DEBUG_PREFIX "SRAT: skipped subtable at offset 0x%x (type %u, length %u):"
+		    " not used on x86\n", t->srat_skipped[i].offset, t->srat_skipped[i].type,
+		    t->srat_skipped[i].length);
+	if (t->nr_srat_skipped > NUMA_MAX_SRAT_SKIPPED)
+		out(KERN_DEBUG_PREFIX "SRAT: skipped %u more subtables\n",
+		    t->nr_srat_skipped - NUMA_MAX_SRAT_SKIPPED);
 }
 
 void topology_print(const struct numa_topology *t, printf_fn out)

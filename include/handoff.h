@@ -17,6 +17,8 @@
  *   4  physmap types PHYSMAP_SOFT_RESERVED and PHYSMAP_UNACCEPTED
  *   5  serial consoles the loader found (struct handoff_uart), and why
  *   6  the GOP framebuffer (struct handoff_fb)
+ *   7  struct numa_topology ends with SRAT generic initiators and skipped
+ *      subtables (numa.h; the fields after `numa` moved by their size)
  */
 #ifndef HANDOFF_H
 #define HANDOFF_H
@@ -25,7 +27,7 @@
 #include "numa.h"
 
 #define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
-#define HANDOFF_VERSION  6
+#define HANDOFF_VERSION  7
 
 /* ---- version 1 -------------------------------------------------------- */
 

@@ -65,6 +65,31 @@ struct numa_srat_mem {
 };
 _Static_assert(sizeof(struct numa_srat_mem) == 24, "numa_srat_mem layout is handoff ABI");
 
+/* One SRAT Generic Initiator affinity entry (type 5), enabled or not, as
+ * found: Linux prints each at debug level while it parses, in table order
+ * with the CPU entries. */
+#define NUMA_MAX_GI  64         /* entries kept for the log; more still get nodes */
+struct numa_gi {
+	uint32_t pxm;
+	uint32_t cpus_before;   /* SRAT CPUs (cpus[] index) before it in the table */
+	uint16_t node;          /* NUMA_NO_NODE when disabled */
+	uint8_t  handle_type;   /* 0 ACPI (_HID, _UID), 1 PCI (segment, BDF) */
+	uint8_t  flags;         /* the entry's flags, low byte (bit 0 enabled) */
+	uint8_t  handle[16];
+};
+_Static_assert(sizeof(struct numa_gi) == 28, "numa_gi layout is handoff ABI");
+
+/* An SRAT subtable of a type this code does not use (GICC, ITS, generic
+ * port, future types), skipped by its length and named at debug level. */
+#define NUMA_MAX_SRAT_SKIPPED  16
+struct numa_srat_skipped {
+	uint32_t offset;
+	uint8_t  type;
+	uint8_t  length;
+	uint16_t reserved;
+};
+_Static_assert(sizeof(struct numa_srat_skipped) == 8, "numa_srat_skipped layout is handoff ABI");
+
 /* numa_topology.source */
 #define NUMA_SRC_SRAT   1   /* SRAT accepted */
 #define NUMA_SRC_FAKE   2   /* no usable SRAT, numa=off, or rejected: one node */
@@ -98,6 +123,12 @@ struct numa_topology {
 	struct numa_cpu      cpus[NUMA_MAX_CPUS];          /* SRAT order, then MADT-only CPUs */
 	struct numa_memblk   memblks[NUMA_MAX_MEMBLKS];    /* sorted by start */
 	struct numa_srat_mem srat_mem[NUMA_MAX_SRAT_MEM];  /* SRAT order */
+	/* handoff v7: generic initiators and skipped subtables (counts may
+	 * exceed the arrays: the rest are counted, not kept) */
+	uint32_t nr_gi;
+	uint32_t nr_srat_skipped;
+	struct numa_gi gi[NUMA_MAX_GI];                    /* SRAT order */
+	struct numa_srat_skipped srat_skipped[NUMA_MAX_SRAT_SKIPPED];
 };
 
 /* True if some memblk of `node` holds present RAM (Linux: the node has

@@ -26,10 +26,14 @@ static struct physmap_entry ram[MAX_RANGES];
 static size_t nr_ram;
 static struct numa_topology topo;
 
+/* topology_print's lines; a kernel log level prefix ("<7>" on debug
+ * lines) is dropped: the tool prints every line. */
 static void __printf(1, 2) out_stdout(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '7' && fmt[2] == '>')
+		fmt += 3;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

@@ -98,6 +98,17 @@ static inline void srat_x2apic(struct tbuf *b, uint32_t pxm, uint32_t apic, uint
 	tb_u32(b, 0); tb_u32(b, 0);
 }
 
+/* Generic Initiator affinity (type 5): handle_len bytes of handle, rest 0. */
+static inline void srat_gi(struct tbuf *b, uint32_t pxm, uint8_t handle_type, const char *handle,
+			   size_t handle_len, uint32_t flags)
+{
+	tb_u8(b, 5); tb_u8(b, 32); tb_u8(b, 0); tb_u8(b, handle_type);
+	tb_u32(b, pxm);
+	for (size_t i = 0; i < 16; i++)
+		tb_u8(b, i < handle_len ? (uint8_t)handle[i] : 0);
+	tb_u32(b, flags); tb_u32(b, 0);
+}
+
 /* SLIT with n localities from a row-major matrix. */
 static inline void slit_build(struct tbuf *b, uint64_t n, const uint8_t *m)
 {

@@ -107,23 +107,47 @@ static void test_srat_walk_reports_disabled_entries(void **state)
 	assert_false(s.e[1].enabled);
 }
 
-static void test_srat_walk_skips_unknown_types_by_length(void **state)
+/* Types 5 (Generic Initiator) is decoded; GICC (3) and anything else is
+ * passed undecoded with its type and length, so the caller can name it. */
+static void test_srat_walk_decodes_gi_and_passes_unknown_types(void **state)
 {
 	struct seen s;
 
 	srat_begin(&tb, 3);
-	tb_u8(&tb, 5); tb_u8(&tb, 32);          /* generic initiator */
-	for (int i = 0; i < 30; i++)
-		tb_u8(&tb, 0xee);
+	srat_gi(&tb, 0x12345678, SRAT_GI_HANDLE_PCI, "\x01\x00\x08\x00", 4,
+		SRAT_GI_ENABLED | SRAT_GI_ARCH_TRANS);
 	tb_u8(&tb, 3); tb_u8(&tb, 18);          /* GICC */
 	for (int i = 0; i < 16; i++)
-		tb_u8(&tb, 0);
+		tb_u8(&tb, 0xee);
 	srat_cpu(&tb, 7, 7, SRAT_CPU_ENABLED);
 	tb_finish(&tb);
 	assert_int_equal(walk(&s), ACPI_OK);
-	assert_int_equal(s.n, 1);
-	assert_int_equal(s.e[0].apic_id, 7);
-	assert_int_equal(s.e[0].offset, 48 + 32 + 18);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.e[0].type, SRAT_TYPE_GI);
+	assert_true(s.e[0].enabled);
+	assert_int_equal(s.e[0].pxm, 0x12345678);      /* 32 bits, any revision */
+	assert_int_equal(s.e[0].handle_type, SRAT_GI_HANDLE_PCI);
+	assert_int_equal(s.e[0].handle[0], 1);
+	assert_int_equal(s.e[0].handle[2], 8);
+	assert_int_equal(s.e[1].type, 3);
+	assert_false(s.e[1].enabled);
+	assert_int_equal(s.e[1].sub_len, 18);
+	assert_int_equal(s.e[1].offset, 48 + 32);
+	assert_int_equal(s.e[2].apic_id, 7);
+	assert_int_equal(s.e[2].offset, 48 + 32 + 18);
+}
+
+static void test_srat_walk_gi_shorter_than_struct(void **state)
+{
+	struct seen s;
+
+	srat_begin(&tb, 3);
+	tb_u8(&tb, 5); tb_u8(&tb, 24);          /* generic initiator, 24 < 32 */
+	for (int i = 0; i < 22; i++)
+		tb_u8(&tb, 0);
+	tb_finish(&tb);
+	assert_int_equal(walk(&s), ACPI_EINVAL);
+	assert_non_null(strstr(reason, "generic initiator affinity entry at offset 0x30 has length 24"));
 }
 
 static void test_srat_walk_entry_shorter_than_struct(void **state)
@@ -273,14 +297,16 @@ static void test_srat_walk_iasl_x2apic_revision_3(void **state)
 	assert_non_null(t);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(srat_walk(t, len, collect, &s, reason, sizeof(reason)), ACPI_OK);
-	assert_int_equal(s.n, 10);              /* the generic initiator is skipped */
+	assert_int_equal(s.n, 11);              /* the generic initiator included */
+	assert_int_equal(s.e[5].type, SRAT_TYPE_GI);
+	assert_int_equal(s.e[5].pxm, 9);
 	assert_int_equal(s.e[1].pxm, 0x102);    /* type 0 with a high byte */
 	assert_int_equal(s.e[2].apic_id, 0x100);
 	assert_int_equal(s.e[3].pxm, 0x10000);
 	assert_false(s.e[4].enabled);
-	assert_int_equal(s.e[7].pxm, 1000);
-	assert_true(s.e[7].flags & SRAT_MEM_NON_VOLATILE);
-	assert_true(s.e[8].flags & SRAT_MEM_HOT_PLUGGABLE);
+	assert_int_equal(s.e[8].pxm, 1000);
+	assert_true(s.e[8].flags & SRAT_MEM_NON_VOLATILE);
+	assert_true(s.e[9].flags & SRAT_MEM_HOT_PLUGGABLE);
 	free(t);
 }
 
@@ -291,7 +317,8 @@ int main(void)
 		cmocka_unit_test(test_srat_walk_pxm_8bit_in_revision_1),
 		cmocka_unit_test(test_srat_walk_pxm_32bit_in_revision_2_and_3),
 		cmocka_unit_test(test_srat_walk_reports_disabled_entries),
-		cmocka_unit_test(test_srat_walk_skips_unknown_types_by_length),
+		cmocka_unit_test(test_srat_walk_decodes_gi_and_passes_unknown_types),
+		cmocka_unit_test(test_srat_walk_gi_shorter_than_struct),
 		cmocka_unit_test(test_srat_walk_entry_shorter_than_struct),
 		cmocka_unit_test(test_srat_walk_zero_length_stops),
 		cmocka_unit_test(test_srat_walk_length_one_stops),

@@ -152,10 +152,12 @@ static void test_topology_from_tables_iasl_big_x2apic(void **state)
 	build(NULL);
 	assert_int_equal(topo.source, NUMA_SRC_SRAT);
 	assert_int_equal(topo.srat_revision, 3);
-	assert_int_equal(topo.nr_nodes, 4);
+	assert_int_equal(topo.nr_nodes, 5);
 	assert_int_equal(topo.node_pxm[2], 0x10000);
+	assert_int_equal(topo.node_pxm[3], 9);                  /* the generic initiator */
 	assert_false(topology_node_has_memory(&topo, 2));      /* memory-less */
-	assert_true(topology_node_has_memory(&topo, 3));       /* CPU-less */
+	assert_false(topology_node_has_memory(&topo, 3));
+	assert_true(topology_node_has_memory(&topo, 4));       /* CPU-less */
 	assert_int_equal(topology_nearest_with_memory(&topo, 2), 0);
 	assert_int_equal(topology_node_of_apic(&topo, 0x400), 0);   /* MADT only */
 	assert_int_equal(topology_node_of_apic(&topo, 0x300), NUMA_NO_NODE);  /* disabled */
@@ -166,23 +168,105 @@ static void test_topology_from_tables_iasl_big_x2apic(void **state)
 		"SRAT: PXM 258 -> APIC 0x01 -> Node 1\n"
 		"SRAT: PXM 258 -> APIC 0x0100 -> Node 1\n"
 		"SRAT: PXM 65536 -> APIC 0x0201 -> Node 2\n"
+		"<7>SRAT Generic Initiator(HID= UID=) in proximity domain 9 enabled\n"
 		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x7fffffff]\n"
 		"ACPI: SRAT: Node 1 PXM 258 [mem 0x100000000-0x17fffffff]\n"
-		"ACPI: SRAT: Node 3 PXM 1000 [mem 0x180000000-0x1ffffffff] non-volatile\n"
+		"ACPI: SRAT: Node 4 PXM 1000 [mem 0x180000000-0x1ffffffff] non-volatile\n"
 		"ACPI: SRAT: Node 1 PXM 258 [mem 0x200000000-0x3ffffffff] hotplug\n"
 		"NUMA: Node 0 [mem 0x00000000-0x7fffffff]\n"
 		"NUMA: Node 1 [mem 0x100000000-0x17fffffff]\n"
-		"NUMA: Node 3 [mem 0x180000000-0x1ffffffff]\n"
+		"NUMA: Node 4 [mem 0x180000000-0x1ffffffff]\n"
 		"NUMA: Node 0 cpus: 0x00 0x02 0x400\n"
 		"NUMA: Node 1 cpus: 0x01 0x100\n"
 		"NUMA: Node 2 cpus: 0x201\n"
 		"NUMA: Node 3 cpus:\n"
+		"NUMA: Node 4 cpus:\n"
 		"NUMA: default distances (10 local, 20 remote): SLIT: 4 localities, but the SRAT "
 		"has PXM 65536\n"
-		"NUMA: Node 0 distances: 10 20 20 20\n"
-		"NUMA: Node 1 distances: 20 10 20 20\n"
-		"NUMA: Node 2 distances: 20 20 10 20\n"
-		"NUMA: Node 3 distances: 20 20 20 10\n");
+		"NUMA: Node 0 distances: 10 20 20 20 20\n"
+		"NUMA: Node 1 distances: 20 10 20 20 20\n"
+		"NUMA: Node 2 distances: 20 20 10 20 20\n"
+		"NUMA: Node 3 distances: 20 20 20 10 20\n"
+		"NUMA: Node 4 distances: 20 20 20 20 10\n");
+}
+
+/* Issue 8 item 7: a Generic Initiator entry first takes node 0, as Linux
+ * numbers domains across CPU and GI entries in table order before memory;
+ * a disabled one makes no node; both are printed in Linux's words (debug),
+ * in table order among the CPU lines; unknown types get a debug line. */
+static void test_topology_from_tables_generic_initiator_first(void **state)
+{
+	srat_begin(&srat, 3);
+	srat_gi(&srat, 7, SRAT_GI_HANDLE_PCI, "\x00\x00\x10\x00", 4, SRAT_GI_ENABLED);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_gi(&srat, 8, SRAT_GI_HANDLE_ACPI, "ACPI0016\x01\x00\x00\x00", 12, 0);  /* disabled */
+	tb_u8(&srat, 4); tb_u8(&srat, 12);      /* GIC ITS affinity: not ours */
+	for (int i = 0; i < 10; i++)
+		tb_u8(&srat, 0);
+	srat_x2apic(&srat, 1, 1, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0x40000000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 1, 0x40000000, 0x40000000, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_int_equal(topo.nr_nodes, 3);
+	assert_int_equal(topo.node_pxm[0], 7);
+	assert_int_equal(topo.node_pxm[1], 0);
+	assert_int_equal(topo.node_pxm[2], 1);
+	assert_int_equal(topo.nr_gi, 2);
+	assert_int_equal(topo.gi[1].node, NUMA_NO_NODE);
+	assert_false(topology_node_has_memory(&topo, 0));
+	assert_int_equal(topology_nearest_with_memory(&topo, 0), 1);
+	assert_string_equal(cap_buf,
+		"<7>SRAT Generic Initiator(Seg:0 BDF:16) in proximity domain 7 enabled\n"
+		"SRAT: PXM 0 -> APIC 0x00 -> Node 1\n"
+		"<7>SRAT Generic Initiator(HID=ACPI0016 UID=?) in proximity domain 8 disabled\n"
+		"SRAT: PXM 1 -> APIC 0x0001 -> Node 2\n"
+		"ACPI: SRAT: Node 1 PXM 0 [mem 0x00000000-0x3fffffff]\n"
+		"ACPI: SRAT: Node 2 PXM 1 [mem 0x40000000-0x7fffffff]\n"
+		"<7>SRAT: skipped subtable at offset 0x80 (type 4, length 12): not used on x86\n"
+		"NUMA: Node 1 [mem 0x00000000-0x3fffffff]\n"
+		"NUMA: Node 2 [mem 0x40000000-0x7fffffff]\n"
+		"NUMA: Node 0 cpus:\n"
+		"NUMA: Node 1 cpus: 0x00\n"
+		"NUMA: Node 2 cpus: 0x01\n"
+		"NUMA: default distances (10 local, 20 remote): no SLIT\n"
+		"NUMA: Node 0 distances: 10 20 20\n"
+		"NUMA: Node 1 distances: 20 10 20\n"
+		"NUMA: Node 2 distances: 20 20 10\n");
+}
+
+/* The SLIT must have a row for the generic initiator's domain too. */
+static void test_topology_from_tables_gi_domain_needs_slit_row(void **state)
+{
+	const uint8_t m[] = { 10, 20, 20, 10 };
+
+	srat_begin(&srat, 3);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_gi(&srat, 2, SRAT_GI_HANDLE_PCI, "", 0, SRAT_GI_ENABLED);
+	srat_mem(&srat, 0, 0, 0x80000000ull, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	slit_build(&slit, 2, m);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_int_equal(topo.slit_source, NUMA_SLIT_DEFAULT);
+	assert_string_equal(topo.slit_reason, "SLIT: 2 localities, but the SRAT has PXM 2");
+}
+
+/* More Generic Initiators than are kept: all get nodes, the rest are counted. */
+static void test_topology_from_tables_many_gi_counted(void **state)
+{
+	srat_begin(&srat, 3);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	for (uint32_t i = 0; i < NUMA_MAX_GI + 2; i++)
+		srat_gi(&srat, 100 + i % 4, SRAT_GI_HANDLE_PCI, "", 0, SRAT_GI_ENABLED);
+	srat_mem(&srat, 0, 0, 0x80000000ull, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_int_equal(topo.nr_nodes, 5);
+	assert_int_equal(topo.nr_gi, NUMA_MAX_GI + 2);
+	assert_non_null(strstr(cap_buf, "<7>SRAT: 2 more Generic Initiator entries not listed\n"));
 }
 
 static void test_topology_print_fake_node(void **state)
@@ -949,6 +1033,9 @@ int main(void)
 		T(test_topology_from_tables_memoryless_node_nearest),
 		T(test_topology_nearest_with_memory_tie_lowest_id),
 		T(test_topology_from_tables_all_hotplug_nodes_have_memory),
+		T(test_topology_from_tables_generic_initiator_first),
+		T(test_topology_from_tables_gi_domain_needs_slit_row),
+		T(test_topology_from_tables_many_gi_counted),
 		T(test_topology_from_tables_node0_hotplug_keeps_node0),
 		T(test_topology_from_tables_range_without_ram_is_memoryless),
 		T(test_topology_from_tables_ram_found_in_long_map),

@@ -649,6 +649,17 @@ CASES = [
                        r"^PGD: Node 0 at 0x[0-9a-f]+ \(node 0\)",
                        r"^pgtable: cpu 0 apic 0x0 node 0 cr3 "],
                forbid=[r"use a copy on another node", r"memory-less"], checks=[check_pgd, check_mm, check_zones]),
+    # -- SRAT Generic Initiator affinity (issue 8 item 7): one first in the
+    # table takes node 0, as Linux numbers domains across CPU and GI entries
+    # in table order; the GI node is memory-less and CPU-less.  Linux prints
+    # the entry at debug level, so the case asks for it (loglevel=8).
+    _acpi_case("acpi-srat-generic-initiator", ["srat-gi-first.aml"], Topology(nodes=0, cpus=2, mem="2G"),
+               cmdline="loglevel=8 qemu_exit",
+               expect=[r"^SRAT Generic Initiator\(Seg:0 BDF:16\) in proximity domain 7 enabled$",
+                       r"^SRAT: PXM 0 -> APIC 0x00 -> Node 1$", r"^SRAT: PXM 1 -> APIC 0x01 -> Node 2$",
+                       r"^NUMA: Node 0 cpus:$", r"^PGD: Node 0 at 0x[0-9a-f]+ \(node 1\)",
+                       r"^mm: node 0 descriptor at 0x[0-9a-f]+ \(node 1\), memory-less"],
+               checks=[check_pgd, check_mm, check_zones]),
     # The loader checks the boot CPU's root before leaving the firmware: a
     # test-only option builds the boot copy without the trampoline mapping.
     Case("pgd-boot-root-checked", cmdline="pgd_test=no-trampoline qemu_exit", exit=None, timeout=120,

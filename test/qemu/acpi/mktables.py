@@ -10,6 +10,9 @@ no -numa (so QEMU builds no SRAT/SLIT of its own):
   srat-2node-hotplug.aml   srat-2node with every memory entry flags = 3
                          (enabled + hot-pluggable), as Hyper-V/Azure guests
   srat-2node-hotplug0.aml  srat-2node with only node 0's entries hot-pluggable
+  srat-gi-first.aml      SRAT rev 3: a Generic Initiator (PCI 0000:00:02.0,
+                         PXM 7) first, then srat-2node's entries: Linux gives
+                         PXM 7 node 0 (table order across CPU and GI entries)
   srat-overrun.aml       srat-2node with its last memory entry cut 8 bytes
                          short: the entry's length (40) runs past the table
   srat-bad-checksum.aml  srat-2node with a wrong checksum byte.  NOTE: QEMU
@@ -53,6 +56,11 @@ def srat_mem(pxm, base, length, flags=1):
     return struct.pack("<BBIHQQIIQ", 1, 40, pxm, 0, base, length, 0, flags, 0)
 
 
+def srat_gi(pxm, seg, bdf, flags=1):
+    """Generic Initiator affinity (type 5) with a PCI device handle."""
+    return struct.pack("<BBBBIHH12sII", 5, 32, 0, 1, pxm, seg, bdf, bytes(12), flags, 0)
+
+
 def srat(entries, rev=1, oem=b"NUMA2NOD"):
     return table(b"SRAT", rev, oem, struct.pack("<IQ", 1, 0) + b"".join(entries))
 
@@ -82,6 +90,7 @@ def build():
     out["srat-2node.aml"] = srat(TWO_NODE)
     out["srat-2node-hotplug.aml"] = srat(two_node(3, 3), oem=b"HOTPLUG ")
     out["srat-2node-hotplug0.aml"] = srat(two_node(3, 1), oem=b"HOTPLUG0")
+    out["srat-gi-first.aml"] = srat([srat_gi(7, 0, 0x10)] + TWO_NODE, rev=3, oem=b"GIFIRST ")
     out["slit-2node.aml"] = slit([[10, 21], [21, 10]])
     out["slit-bad-diagonal.aml"] = slit([[10, 21], [21, 20]], oem=b"BADDIAG ")
     t = bytearray(srat(TWO_NODE, oem=b"OVERRUN "))[:-8]
