@@ -84,6 +84,17 @@ static const char *set_pgwalk(void *ctx, const char *val)
 	return NULL;
 }
 
+/* Test only: a rule of the page-table check to break once (pgcheck_break). */
+static const char *set_pgtable_test(void *ctx, const char *val)
+{
+	struct boot_options *o = ctx;
+
+	if (!val[0] || !cmdline_get_str(val, o->pgtable_test, sizeof(o->pgtable_test)))
+		return "pgtable_test=<rule> needs a rule name (wx, user, nx, node-local, "
+		       "same-translation, dmap-nonram, text-alias-rw)";
+	return NULL;
+}
+
 const struct cmdline_param kernel_params[] = {
 	{ "qemu_exit", CMDLINE_FLAG,          set_qemu_exit },
 	{ "selftest",  CMDLINE_FLAG_OR_VALUE, set_selftest },
@@ -93,6 +104,7 @@ const struct cmdline_param kernel_params[] = {
 	{ "quiet",     CMDLINE_FLAG,          set_quiet },
 	{ "fault",     CMDLINE_VALUE,         set_fault },
 	{ "pgwalk",    CMDLINE_VALUE,         set_pgwalk },
+	{ "pgtable_test", CMDLINE_VALUE,      set_pgtable_test },
 	CMDLINE_END
 };
 

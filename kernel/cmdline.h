@@ -27,6 +27,7 @@ struct boot_options {
 	int  loglevel;               /* -1: not given */
 	char fault[CMDLINE_FAULT_MAX];  /* fault=<kind>: "" when absent */
 	bool pgwalk;                 /* pgwalk=<va>: print va's walk in every node's copy */
+	char pgtable_test[CMDLINE_FAULT_MAX + 8];  /* test only: the check rule to break, or "" */
 	uint64_t pgwalk_va;
 };
 

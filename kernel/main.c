@@ -249,7 +249,7 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	if (boot_opts.fault[0])
 		fault_inject(boot_opts.fault);
 
-	pgtable_boot(h);
+	pgtable_boot(h, boot_opts.pgtable_test);
 	if (boot_opts.pgwalk) {
 		for (uint32_t n = 0; n < h->nr_pgd; n++)
 			pgtable_walk(boot_opts.pgwalk_va, n);

@@ -8,13 +8,16 @@
  *      every copy, load CR3 with our copy, flush global entries too so the
  *      kernel text is fetched through this node's copy from now on;
  *   3. print "pgtable: cpu ..." and one "PGD: Node ..." line per node;
- *   4. mm/pgtable_check.c's three rules, then "pgtable: N copies verified".
+ *   4. mm/pgtable_check.c's five rules, then "pgtable: N copies verified"
+ *      with the counts of W+X, non-RAM and writable-text pages, and Linux's
+ *      "x86/mm: Checked W+X mappings" line; a failure panics naming the rule.
  */
 #include "types.h"
 #include "x86.h"
 #include "vmlayout.h"
 #include "handoff.h"
 #include "printk.h"
+#include "lib/printf.h"
 #include "acpi/topology.h"
 #include "mm/pgtable.h"
 #include "mm/pgtable_check.h"
@@ -24,13 +27,15 @@
 
 extern char __text_end[];
 
-/* Table pages are reached through the direct map; anything past what the
- * direct map covers is reported unreachable instead of faulting. */
+/* Table pages are reached through the direct map; anything it does not
+ * cover (past its end, or a hole: reserved, device, non-RAM) is reported
+ * unreachable instead of faulting. */
 static void *dm_phys_to_ptr(void *ctx, phys_addr_t pa)
 {
 	const struct handoff *h = ctx;
 
-	if (pa >= h->direct_map_end)
+	if (pa >= h->direct_map_end ||
+	    !pgtable_dm_covers(h->physmap, h->nr_physmap, ALIGN_DOWN(pa, PAGE_SIZE), PAGE_SIZE))
 		return NULL;
 	return phys_to_virt(pa);
 }
@@ -89,7 +94,29 @@ void pgtable_walk(virt_addr_t va, uint32_t node)
 	pgtable_dump_walk(&ops, h->pgd[node].root_pa, va, printk_sink);
 }
 
-void pgtable_boot(const struct handoff *h)
+/* Test only: break one rule in a copy the boot CPU does not run on when
+ * there is one (the check must still catch it, and the boot CPU keeps
+ * sane tables until the panic). */
+static void test_break(const struct pgcheck_input *in, const char *what, phys_addr_t live)
+{
+	uint32_t target = NUMA_NO_NODE;
+	char done[160];
+
+	for (uint32_t n = 0; n < in->nr_pgd; n++) {
+		if (in->pgd[n].root_pa != live) {
+			target = n;
+			break;
+		}
+		if (target == NUMA_NO_NODE)
+			target = n;
+	}
+	if (pgcheck_break(in, what, target, done, sizeof(done)))
+		printk(KERN_WARNING "pgtable: pgtable_test=%s: cannot break the rule: %s\n", what, done);
+	else
+		printk(KERN_WARNING "pgtable: pgtable_test=%s: %s\n", what, done);
+}
+
+void pgtable_boot(const struct handoff *h, const char *test_rule)
 {
 	struct pgtable_ops ops = kernel_pgtable_ops(h);
 	struct pgcheck_input in;
@@ -98,6 +125,8 @@ void pgtable_boot(const struct handoff *h)
 	uint16_t node = topology_node_of_apic(&h->numa, apic);
 	phys_addr_t root, loader_root = read_cr3() & PTE_ADDR_MASK;
 	uint64_t t0, cr4;
+	char line[200];
+	int failed;
 
 	if (h->nr_pgd == 0 || h->nr_pgd > NUMA_MAX_NODES)
 		panic("pgtable: handoff has %u page-table copies", h->nr_pgd);
@@ -138,19 +167,37 @@ void pgtable_boot(const struct handoff *h)
 		.numa = &h->numa,
 		.pgd = h->pgd,
 		.nr_pgd = h->nr_pgd,
+		.physmap = h->physmap,
+		.nr_physmap = h->nr_physmap,
 		.ktext_va = h->ktext_va,
 		.ktext_size = h->ktext_size,
 		.text_end = (virt_addr_t)(uintptr_t)__text_end,
 		.text_replicated = h->flags & HANDOFF_F_KTEXT,
 		.allow_lower_half = false,
 	};
+	if (test_rule && test_rule[0])
+		test_break(&in, test_rule, root);
 	t0 = rdtsc();
-	if (pgtable_check(&in, &res))
-		panic("pgtable: verification failed: %s", res.reason);
+	failed = pgtable_check(&in, &res);
 	if (res.fallbacks)
 		printk(KERN_WARNING "pgtable: %u node(s) with memory use a copy on another node "
 		       "(the loader found too little memory there)\n", res.fallbacks);
-	printk(KERN_INFO "pgtable: %u copies verified, %lu mappings compared, 0 W+X "
-	       "(%lu leaves checked, %lu us)\n", res.copies, res.mappings, res.leaves,
-	       h->tsc_khz ? (rdtsc() - t0) * 1000 / h->tsc_khz : 0);
+	ksnprintf(line, sizeof(line), "pgtable: %u copies %s, %lu mappings compared, %lu W+X, "
+		  "%lu non-RAM, %lu writable text pages (%lu leaves checked, %lu us)", res.copies,
+		  failed ? "FAILED" : "verified", res.mappings, res.wx_pages, res.nonram_pages,
+		  res.text_rw_pages, res.leaves,
+		  h->tsc_khz ? (rdtsc() - t0) * 1000 / h->tsc_khz : 0);
+	if (failed)
+		printk(KERN_ERR "%s\n", line);
+	else
+		printk(KERN_INFO "%s\n", line);
+	/* Linux's own line (CONFIG_DEBUG_WX), for a side-by-side dmesg; only
+	 * when the leaf walk ran (a placement failure stops before it). */
+	if (res.wx_pages)
+		printk(KERN_WARNING "x86/mm: Checked W+X mappings: FAILED, %lu W+X pages found.\n",
+		       res.wx_pages);
+	else if (res.leaves)
+		printk(KERN_INFO "x86/mm: Checked W+X mappings: passed, no W+X pages found.\n");
+	if (failed)
+		panic("pgtable: verification failed: %s", res.reason);
 }

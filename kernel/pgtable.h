@@ -12,8 +12,10 @@
  * APIC id -> node -> switch CR3 to that node's copy, drop the loader's
  * identity mapping from every copy, print the PGD lines, verify all copies
  * (mm/pgtable_check.c).  Panics naming the rule on any failure.
+ * test_break (test only, pgtable_test=): a rule to break once in one copy
+ * before the check (pgcheck_break), or NULL/"".
  */
-void pgtable_boot(const struct handoff *h);
+void pgtable_boot(const struct handoff *h, const char *test_break);
 
 /* Print the entries va goes through at each level in node's copy (callable
  * from gdb: `call pgtable_walk(0xffffffff80200000, 1)`). */

@@ -55,6 +55,7 @@ static bool loglevel_10(void) { return boot_opts.loglevel == 10; }
 static bool loglevel_4(void) { return boot_opts.loglevel == 4; }
 static bool fault_pf(void) { return !strcmp(boot_opts.fault, "pf"); }
 static bool pgwalk_set(void) { return boot_opts.pgwalk && boot_opts.pgwalk_va == 0xffffffff80200000ULL; }
+static bool pgtable_test_set(void) { return !strcmp(boot_opts.pgtable_test, "dmap-nonram"); }
 static bool memblock_on(void) { return mm_options.memblock_debug; }
 static bool zoneinfo_on(void) { return mm_options.zoneinfo; }
 static bool foreign(void) { return res.nr_foreign == 1; }
@@ -68,6 +69,7 @@ static const struct option_case cases[] = {
 	{ "quiet",                     loglevel_4 },
 	{ "fault=pf",                  fault_pf },
 	{ "pgwalk=0xffffffff80200000", pgwalk_set },
+	{ "pgtable_test=dmap-nonram",  pgtable_test_set },
 	{ "memblock=debug",            memblock_on },
 	{ "zoneinfo",                  zoneinfo_on },
 	/* The loader's and acpi/'s: known here, acted on by the loader. */
@@ -162,6 +164,8 @@ static void test_cmdline_bad_values(void **state)
 	assert_string_equal(boot_opts.fault, "");
 	assert_int_equal(parse("pgwalk=0x pgwalk=0x1ffffffffffffffff pgwalk=xyz pgwalk"), 4);
 	assert_false(boot_opts.pgwalk);
+	assert_int_equal(parse("pgtable_test= pgtable_test=abcdefghijklmnopqrstuvwxyz pgtable_test"), 3);
+	assert_string_equal(boot_opts.pgtable_test, "");
 	assert_int_equal(parse("qemu_exit=1 bench=yes debug=1 quiet=0"), 4);
 	assert_false(boot_opts.qemu_exit);
 	assert_false(boot_opts.bench);

@@ -116,6 +116,19 @@ static void make_topology(uint32_t nr, uint32_t with_mem)
 	}
 }
 
+/* Read-only in every copy's direct map, as the loader passes them: each
+ * node's text copy and the original image's text (with ktext=off). */
+static struct pgtable_range text_ro[MAX_NODES + 1];
+
+static uint32_t text_ranges(void)
+{
+	for (int n = 0; n < MAX_NODES; n++)
+		text_ro[n] = (struct pgtable_range){ NODE_BASE(n) + TEXT_PAGE * PAGE_SIZE,
+						     NODE_BASE(n) + TEXT_PAGE * PAGE_SIZE + KTEXT_SIZE };
+	text_ro[MAX_NODES] = (struct pgtable_range){ kernel_pa(), kernel_pa() + KTEXT_SIZE };
+	return MAX_NODES + 1;
+}
+
 /*
  * Build node n's copy with its tables from node `table_node` and its text
  * copy on `text_node` (ktext: copy the bytes; else map the original).
@@ -149,6 +162,8 @@ static void build_copy(uint32_t n, uint32_t table_node, uint32_t text_node, bool
 		},
 		.nr_segs = 3,
 		.trampoline_pa = trampoline,
+		.dm_ro = text_ro,
+		.nr_dm_ro = text_ranges(),
 	};
 	r = pgtable_build_kernel(&ops, &d, &root);
 	assert_true(r > 0);
@@ -171,6 +186,8 @@ static struct pgcheck_input input(uint32_t nr)
 		.numa = &topo,
 		.pgd = pgd,
 		.nr_pgd = nr,
+		.physmap = physmap,
+		.nr_physmap = topo.nr_memblks,
 		.ktext_va = KERNEL_LINK_ADDR,
 		.ktext_size = KTEXT_SIZE,
 		.text_end = KERNEL_LINK_ADDR + TEXT_PAGES * PAGE_SIZE,
@@ -389,14 +406,19 @@ static void test_pgtable_check_lower_half_left(void **state)
 	expect_fail(2, PGCHECK_PERMISSIONS, "no lower half");
 }
 
+/* A direct-map leaf pointing at other RAM than its own address breaks rule 4
+ * (checked on the copy's leaf before the comparison with the reference). */
 static void test_pgtable_check_differing_translation(void **state)
 {
+	struct pgtable_ops ops = ops_node(1);
 	uint64_t *e;
+	int level;
 
 	build_all(2, true, true);
-	e = leaf_entry(1, DIRECT_MAP_BASE + NODE_BASE(1));       /* a 1 GiB leaf */
-	*e = (*e & ~PTE_ADDR_MASK_1G) | NODE_BASE(0);           /* points at node 0's RAM */
-	expect_fail(2, PGCHECK_SAME_SPACE, "same translation");
+	e = pgtable_entry(&ops, pgd[1].root_pa, DIRECT_MAP_BASE + NODE_BASE(1), &level);
+	assert_non_null(e);
+	*e = (*e & ~PTE_ADDR_MASK) | NODE_BASE(0);              /* points at node 0's RAM */
+	expect_fail(2, PGCHECK_DIRECT_MAP, "not its own physical address");
 }
 
 static void test_pgtable_check_differing_data_translation(void **state)
@@ -491,6 +513,140 @@ static void test_pgtable_check_unreachable_table(void **state)
 	expect_fail(2, PGCHECK_PLACEMENT, "not reachable");
 }
 
+/* ---- rule 4: the direct map is RAM only ---------------------------------- */
+
+/* The builder leaves a reserved range out: the check passes; checked against
+ * a map that says part of a mapped range is reserved (a builder that rounded
+ * out), the leaves over it are counted and rule 4 fires. */
+static void test_pgtable_check_dmap_nonram(void **state)
+{
+	struct pgcheck_result res;
+	struct pgcheck_input in;
+
+	make_topology(2, 2);
+	physmap[0].end = NODE_BASE(0) + 0x3ff000;                   /* RAM, 4 KiB short of 4 MiB */
+	physmap[2] = physmap[1];
+	physmap[1] = (struct physmap_entry){ NODE_BASE(0) + 0x3ff000, NODE_BASE(0) + 0x400000,
+					     PHYSMAP_RESERVED, 0 };
+	/* no RAM after the reserved page in node 0 (the rest of its GiB is a hole) */
+	topo.nr_memblks = 2;
+	build_copy(0, 0, 0, true, true, 0);
+	build_copy(1, 1, 1, true, true, 0);
+	in = input(2);
+	in.nr_physmap = 3;
+	if (pgtable_check(&in, &res) != 0)
+		fail_msg("check failed: %s", res.reason);
+	assert_int_equal(res.nonram_pages, 0);
+	/* Now tell the check the last RAM page is reserved too. */
+	physmap[0].end -= PAGE_SIZE;
+	physmap[1].start -= PAGE_SIZE;
+	assert_int_equal(pgtable_check(&in, &res), -PGCHECK_DIRECT_MAP);
+	assert_non_null(strstr(res.reason, "rule 4 (direct map is RAM only)"));
+	assert_int_equal(res.nonram_pages, 1);
+}
+
+/* ---- rule 5: text frames read-only in the direct map ---------------------- */
+
+static void test_pgtable_check_text_alias_writable_counted(void **state)
+{
+	struct pgcheck_result res;
+	struct pgcheck_input in;
+
+	build_all(2, true, true);
+	/* Rebuild both copies without the read-only list: both text copies'
+	 * frames are writable through every copy's direct map. */
+	memset(text_ro, 0, sizeof(text_ro));
+	for (int n = 0; n < 2; n++)
+		nodes[n].next_table = 0;
+	{
+		struct pgtable_ops ops0 = ops_node(0), ops1 = ops_node(1);
+		struct kernel_space_desc d = { .physmap = physmap, .nr_physmap = 2, .gbpages = true };
+		phys_addr_t r0, r1;
+
+		/* a copy with only the direct map is enough for the rule */
+		assert_true(pgtable_build_kernel(&ops0, &d, &r0) > 0);
+		assert_true(pgtable_build_kernel(&ops1, &d, &r1) > 0);
+		pgd[0].root_pa = r0;
+		pgd[1].root_pa = r1;
+	}
+	in = input(2);
+	in.text_end = in.ktext_va;               /* nothing of the image is mapped */
+	in.ktext_size = KTEXT_SIZE;
+	assert_int_equal(pgtable_check(&in, &res), -PGCHECK_TEXT_ALIAS);
+	assert_non_null(strstr(res.reason, "rule 5 (read-only text alias)"));
+	/* both nodes' text copies, counted once in the reference copy */
+	assert_int_equal(res.text_rw_pages, 2 * KTEXT_SIZE / PAGE_SIZE);
+}
+
+/* ---- pgcheck_break: each test option breaks its rule, the check names it -- */
+
+static void break_and_check(uint32_t nr, uint32_t node, const struct pgcheck_break_name *b)
+{
+	struct pgcheck_input in = input(nr);
+	struct pgtable_ops wops = { NULL, NULL, NULL, fake_ptr };
+	struct pgcheck_result res;
+	char done[160];
+	int r;
+
+	in.ops = &wops;
+	expect_ok(nr, &res);
+	assert_int_equal(res.wx_pages + res.nonram_pages + res.text_rw_pages, 0);
+	if (pgcheck_break(&in, b->name, node, done, sizeof(done)) != 0)
+		fail_msg("pgcheck_break(%s, node %u) refused: %s", b->name, node, done);
+	r = pgtable_check(&in, &res);
+	if (r != -(int)b->rule || strstr(res.reason, b->rule_text) == NULL)
+		fail_msg("%s on node %u (%s): expected rule %d \"%s\", got %d: \"%s\"", b->name, node,
+			 done, b->rule, b->rule_text, r, res.reason);
+	if (strcmp(b->name, "wx") == 0)
+		assert_int_equal(res.wx_pages, 1);
+	if (strcmp(b->name, "dmap-nonram") == 0)
+		assert_true(res.nonram_pages > 0);
+	if (strcmp(b->name, "text-alias-rw") == 0)
+		assert_int_equal(res.text_rw_pages, 1);
+}
+
+static void test_pgcheck_break_each_rule_in_a_copy(void **state)
+{
+	for (int i = 0; i < PGCHECK_NR_BREAKS; i++) {
+		if (i) {
+			teardown(state);
+			setup(state);
+		}
+		build_all(2, true, true);
+		break_and_check(2, 1, &pgcheck_break_names[i]);
+	}
+}
+
+/* In the reference copy (the one the boot CPU usually runs on) too, and with
+ * 2 MiB pages. */
+static void test_pgcheck_break_each_rule_in_the_reference(void **state)
+{
+	for (int i = 0; i < PGCHECK_NR_BREAKS; i++) {
+		if (i) {
+			teardown(state);
+			setup(state);
+		}
+		build_all(3, true, false);
+		break_and_check(3, 0, &pgcheck_break_names[i]);
+	}
+}
+
+static void test_pgcheck_break_needs_a_second_copy(void **state)
+{
+	struct pgcheck_input in;
+	char done[160];
+
+	build_all(1, true, true);
+	in = input(1);
+	assert_int_equal(pgcheck_break(&in, "same-translation", 0, done, sizeof(done)), -1);
+	assert_non_null(strstr(done, "second copy"));
+	assert_int_equal(pgcheck_break(&in, "node-local", 0, done, sizeof(done)), -1);
+	assert_int_equal(pgcheck_break(&in, "no-such-rule", 0, done, sizeof(done)), -1);
+	assert_non_null(strstr(done, "unknown"));
+	/* one copy still breaks the others */
+	assert_int_equal(pgcheck_break(&in, "wx", 0, done, sizeof(done)), 0);
+}
+
 static void test_pgcheck_in_node(void **state)
 {
 	make_topology(2, 2);
@@ -543,6 +699,11 @@ int main(void)
 		T(test_pgtable_check_missing_mapping),
 		T(test_pgtable_check_bad_input),
 		T(test_pgtable_check_unreachable_table),
+		T(test_pgtable_check_dmap_nonram),
+		T(test_pgtable_check_text_alias_writable_counted),
+		T(test_pgcheck_break_each_rule_in_a_copy),
+		T(test_pgcheck_break_each_rule_in_the_reference),
+		T(test_pgcheck_break_needs_a_second_copy),
 		T(test_pgcheck_in_node),
 	};
 

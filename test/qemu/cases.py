@@ -146,9 +146,18 @@ def check_pgd(text, case):
         # read-only text copy (issue 8): grows with the node count.
         if pages < 3 or pages > 16 + 2 * nodes:
             errs.append(f"node {n}: {pages} table pages is implausible")
-    m = re.search(r"^pgtable: (\d+) copies verified, (\d+) mappings compared, 0 W\+X", text, re.M)
+    m = re.search(r"^pgtable: (\d+) copies (verified|FAILED), (\d+) mappings compared, (\d+) W\+X, "
+                  r"(\d+) non-RAM, (\d+) writable text pages", text, re.M)
     if not m:
-        errs.append("no 'pgtable: N copies verified, M mappings compared, 0 W+X' line")
+        errs.append("no 'pgtable: N copies verified, M mappings compared, a W+X, b non-RAM, "
+                    "c writable text pages' line")
+    else:
+        wx, nonram, textrw = int(m.group(4)), int(m.group(5)), int(m.group(6))
+        if m.group(2) != "verified" or wx or nonram or textrw:
+            errs.append(f"page-table check: {m.group(2)}, {wx} W+X, {nonram} non-RAM, "
+                        f"{textrw} writable text pages")
+    if not re.search(r"^x86/mm: Checked W\+X mappings: passed, no W\+X pages found\.$", text, re.M):
+        errs.append("no 'x86/mm: Checked W+X mappings: passed' line")
     m = re.search(rf"^pgtable: cpu 0 apic {HEX} node (\d+) cr3 {HEX}", text, re.M)
     if not m:
         errs.append("no 'pgtable: cpu 0 apic ... cr3' line")
@@ -535,6 +544,29 @@ def _acpi_case(name, tables, topo, expect, **kw):
 
 EIGHT_DIST = [[10 if i == j else 10 + 6 * (1 + abs(i - j)) for j in range(8)] for i in range(8)]
 
+# pgtable_test=<rule> (test only): the kernel breaks one rule of its page-table
+# check once, in a copy the boot CPU does not run on; the check must catch
+# it, print non-zero counts where the rule counts pages, and panic naming it.
+PGCHECK_BREAKS = [
+    ("wx", r"rule 3 \(W\^X\)", r"1 W\+X"),
+    ("user", r"rule 3 \(no user pages\)", None),
+    ("nx", r"rule 3 \(NX outside text\)", None),
+    ("node-local", r"rule 1 \(node-local tables\)", None),
+    ("same-translation", r"rule 2 \(same translation\)", None),
+    ("dmap-nonram", r"rule 4 \(direct map is RAM only\)", r"\d+ W\+X, [1-9]\d* non-RAM"),
+    ("text-alias-rw", r"rule 5 \(read-only text alias\)", r"[1-9]\d* writable text pages"),
+]
+
+
+def _pgcheck_case(rule, reason, count):
+    expect = [rf"^pgtable: pgtable_test={rule}: (?!cannot)",
+              rf"^Kernel panic - not syncing: pgtable: verification failed: {reason}"]
+    if count:
+        expect.append(rf"^pgtable: 2 copies FAILED, \d+ mappings compared, .*{count}")
+    return Case(f"pgcheck-{rule}", cmdline=f"pgtable_test={rule} qemu_exit", exit=EXIT_FAILURE,
+                expect=expect, forbid=[r"^boot: done"], timeout=120)
+
+
 CASES = [
     # -- boot path (issue 2)
     Case("boot-default", expect=[r"^boot: done", r"^efi: mem: \[mem 0x0000000000000000-"],
@@ -561,8 +593,12 @@ CASES = [
                  r"^bootmem: memory ", r"^boot: done"],
          forbid=[r"^cmdline: .*numa", r"^Unknown kernel command line .*(memblock|ktext|numa)",
                  r"^loader: cmdline: .*(bogus|loglevel)"]),
-    Case("kernel-pgwalk", cmdline="qemu_exit pgwalk=ffffffff80200000", exit=qemu.EXIT_SUCCESS,
-         expect=[r"(?i)PML4", r"^boot: done"]),
+    # The VGA window (0xb8000) is not RAM: the direct map leaves it out, in a
+    # 4 KiB page table because RAM ends at 640 KiB inside the same 2 MiB.
+    Case("kernel-pgwalk-vga-unmapped", cmdline="qemu_exit pgwalk=ffff8880000b8000",
+         expect=[r"^pgtable: walk va 0xffff8880000b8000 root ",
+                 r"^  PT\[184\] @0x[0-9a-f]+ = 0x0000000000000000 not present", r"^boot: done"],
+         forbid=[r"-> pa 0xb8000"]),
 
     # -- Secure Boot and the USB disk image (issue 12).  The ESP also holds a
     # cmdline.txt that would panic the kernel and (but for the plain loader's
@@ -716,6 +752,14 @@ CASES = [
                  r"^efi: mem: \[mem 0x000000003c000000-0x000000003fffffff\] soft reserved$",
                  r"^efi: .*soft reserved 65536K \(64 MiB\)"],
          checks=FULL + [check_fake_mem]),
+    # An EFI reserved range beside RAM (efi_fake_mem strips EFI_MEMORY_WB from
+    # 8 KiB inside node 0's RAM): the direct map leaves exactly those pages
+    # out, 4 KiB pages around them; every boot's check counts 0 non-RAM pages.
+    Case("dmap-reserved-beside-ram", cmdline="efi_fake_mem=8K@0x10001000:~0x8 pgwalk=ffff888010001000 qemu_exit",
+         expect=[r"^efi: mem: \[mem 0x0000000010001000-0x0000000010002fff\] reserved$",
+                 r"^  PD\[128\] @0x[0-9a-f]+ = 0x[0-9a-f]+ P W",
+                 r"^  PT\[1\] @0x[0-9a-f]+ = 0x0000000000000000 not present"],
+         forbid=[r"-> pa 0x10001000"], checks=FULL),
     # -- consoles (issue 11): the kernel log reaches the UART the firmware uses
     # OVMF's ConOut holds both legacy ports (COM1 on a null backend): both get the log.
     Case("console-com2-only", serial=COM2_ONLY,
@@ -754,6 +798,8 @@ CASES = [
          screen=[r"^mm: buddy online: 2 nodes", r"^boot: done$",
                  r"^boot: halting \(interrupts off\)$"],
          checks=[check_screen_last_row]),
+
+    *[_pgcheck_case(*b) for b in PGCHECK_BREAKS],
 
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)
