@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <signal.h>
 
 #include "mm/mm.h"
 #include "mm/buddy.h"
@@ -51,6 +52,53 @@ static void machine_qemu_two_nodes(void)
 	fm.h->rsdp_pa = 0x7f8f1014;
 	fm.h->tsc_khz = 2000000;
 	assert_int_equal(fm_finish(&fm), 0);
+}
+
+/* ---- the direct map's holes (issue 9 item 5) ------------------------------ */
+
+static sigjmp_buf probe_env;
+
+static void probe_segv(int sig)
+{
+	siglongjmp(probe_env, 1);
+}
+
+/* Does reading the byte at physical address pa through the mm's direct map
+ * fault? */
+static bool dm_faults(phys_addr_t pa)
+{
+	struct sigaction sa = { .sa_handler = probe_segv }, old_segv, old_bus;
+	volatile bool faulted = false;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	if (sigsetjmp(probe_env, 1) == 0)
+		(void)*(volatile uint8_t *)mm_phys_to_virt(pa);
+	else
+		faulted = true;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return faulted;
+}
+
+/* The fake machine's direct map has the kernel's holes: the legacy hole
+ * (VGA) and runtime data beside RAM fault, RAM and ACPI beside them do
+ * not; mm_init and the self-test run on it without touching a hole. */
+static void test_mm_direct_map_holes_fault(void **state)
+{
+	machine_qemu_two_nodes();
+	assert_true(dm_faults(0xb8000));                 /* VGA window */
+	assert_true(dm_faults(0xa0000));
+	assert_false(dm_faults(0x9f000));                /* RAM just below */
+	assert_false(dm_faults(0x100000));
+	assert_true(dm_faults(0x7f8f2000));              /* EFI runtime data beside ACPI */
+	assert_false(dm_faults(0x7f8f1fff));             /* ACPI tables: mapped */
+	assert_true(dm_faults(0x7f9ff000));              /* its last page */
+	assert_int_equal(fm.h->direct_map_end, 0x7f8f2000);
+	test_log_reset();
+	mm_init(fm.h);
+	assert_int_equal(mm_selftest(2000), 0);
 }
 
 static void test_mm_init_prints_linux_lines(void **state)
@@ -345,6 +393,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mm_init_memblock_debug_dumps_bootmem, teardown),
 		cmocka_unit_test_teardown(test_mm_init_ram_beyond_direct_map_ignored, teardown),
 		cmocka_unit_test_teardown(test_mm_init_no_ram_panics, teardown),
+		cmocka_unit_test_teardown(test_mm_direct_map_holes_fault, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

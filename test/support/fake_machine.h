@@ -15,6 +15,11 @@
  * fm_entry/fm_ram may overlap: fm_finish runs them through the real
  * physmap normaliser (as EFI-like usable + kept ranges), so the handoff
  * holds exactly what the loader would produce.
+ *
+ * The arena has the kernel's direct map's holes: every page the direct map
+ * leaves out (reserved, gaps, non-RAM; pgtable_dm_type, whole pages only)
+ * is PROT_NONE, so mm code that touches memory that is not RAM faults in
+ * the host tests as it would in the kernel.
  */
 #ifndef FAKE_MACHINE_H
 #define FAKE_MACHINE_H
@@ -27,6 +32,7 @@
 #include "handoff.h"
 #include "mm/physmap.h"
 #include "mm/memmap.h"
+#include "mm/pgtable.h"
 
 #define FM_MAX 512
 
@@ -111,6 +117,46 @@ static int fm_memblk_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* The direct map's holes made PROT_NONE: the pages outside the merged runs
+ * of direct-mapped entries (shrunk inward to whole pages, as
+ * pgtable_build_kernel maps them).  0 or -1. */
+static inline int fm_punch_holes(struct fake_machine *fm)
+{
+	const struct handoff *h = fm->h;
+	uint64_t mapped_to = 0;
+	uint32_t i = 0;
+
+	while (i < h->nr_physmap) {
+		uint64_t rs, re, s, t;
+
+		if (!pgtable_dm_type(h->physmap[i].type)) {
+			i++;
+			continue;
+		}
+		rs = h->physmap[i].start;
+		re = h->physmap[i].end;
+		for (i++; i < h->nr_physmap && pgtable_dm_type(h->physmap[i].type) &&
+			  h->physmap[i].start <= re; i++)
+			re = MAX(re, h->physmap[i].end);
+		s = ALIGN_UP(rs, PAGE_SIZE);
+		t = ALIGN_DOWN(re, PAGE_SIZE);
+		if (s >= t)
+			continue;
+		if (s > mapped_to &&
+		    mprotect((char *)fm->arena + mapped_to, s - mapped_to, PROT_NONE) != 0) {
+			perror("fake_machine: mprotect");
+			return -1;
+		}
+		mapped_to = MAX(mapped_to, t);
+	}
+	if (fm->arena_size > mapped_to &&
+	    mprotect((char *)fm->arena + mapped_to, fm->arena_size - mapped_to, PROT_NONE) != 0) {
+		perror("fake_machine: mprotect");
+		return -1;
+	}
+	return 0;
+}
+
 /* Normalise, map the arena, point the mm's direct map at it.  0 or -1. */
 static inline int fm_finish(struct fake_machine *fm)
 {
@@ -126,7 +172,11 @@ static inline int fm_finish(struct fake_machine *fm)
 	qsort(h->numa.memblks, h->numa.nr_memblks, sizeof(h->numa.memblks[0]), fm_memblk_cmp);
 	for (int i = 0; i < n; i++)
 		end = MAX(end, h->physmap[i].end);
-	h->direct_map_end = end;
+	{
+		struct kernel_space_desc d = { .physmap = h->physmap, .nr_physmap = (size_t)n };
+
+		h->direct_map_end = pgtable_direct_map_end(&d);   /* as the loader sets it */
+	}
 	fm->arena_size = ALIGN_UP(end, SZ_2M);
 	fm->arena = mmap(NULL, fm->arena_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -135,6 +185,8 @@ static inline int fm_finish(struct fake_machine *fm)
 		return -1;
 	}
 	madvise(fm->arena, fm->arena_size, MADV_HUGEPAGE);
+	if (fm_punch_holes(fm) != 0)
+		return -1;
 	mm_direct_map_base = (uintptr_t)fm->arena;
 	return 0;
 }
