@@ -49,6 +49,20 @@ _Static_assert(__builtin_offsetof(struct acpi_table_header, length) == 4, "heade
 _Static_assert(__builtin_offsetof(struct acpi_table_header, revision) == 8, "header revision at 8");
 _Static_assert(__builtin_offsetof(struct acpi_table_header, checksum) == 9, "header checksum at 9");
 
+/* ACPI 6.5, 5.2.3.2 Generic Address Structure. */
+struct acpi_gas {
+	uint8_t  space_id;          /* 0 system memory, 1 system I/O */
+	uint8_t  bit_width;
+	uint8_t  bit_offset;
+	uint8_t  access_size;       /* 0 undefined (legacy), 1 byte, 2 word, 3 dword, 4 qword */
+	uint64_t address;
+} __packed;
+_Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
+
+#define ACPI_GAS_MEMORY  0
+#define ACPI_GAS_IO      1
+#define ACPI_GAS_PCI_CONFIG  2
+
 /* Every subtable (SRAT, MADT entries) starts with type and length. */
 struct acpi_subtable_header {
 	uint8_t type;

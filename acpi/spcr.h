@@ -11,19 +11,6 @@
 #include "handoff.h"
 #include "acpi/acpi.h"
 
-/* ACPI 6.5, 5.2.3.2 Generic Address Structure. */
-struct acpi_gas {
-	uint8_t  space_id;          /* 0 system memory, 1 system I/O */
-	uint8_t  bit_width;
-	uint8_t  bit_offset;
-	uint8_t  access_size;       /* 0 undefined (legacy), 1 byte, 2 word, 3 dword, 4 qword */
-	uint64_t address;
-} __packed;
-_Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
-
-#define ACPI_GAS_MEMORY  0
-#define ACPI_GAS_IO      1
-
 struct spcr_table {
 	struct acpi_table_header hdr;
 	uint8_t  interface_type;    /* DBG2 serial subtype: 0x00 16550, 0x01 16450, 0x12 16550+GAS */

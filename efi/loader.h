@@ -157,6 +157,11 @@ void serial_discover(struct loader *l);
 /* Fill h->fb from the GOP's current mode and map it (IOMAP); prints it. */
 void gop_record(struct loader *l);
 
+/* ---- reset register (reset.c) ---- */
+
+/* Fill h->reset from the FADT (mapped when in memory space); prints it. */
+void reset_record(struct loader *l);
+
 /* ---- per-node page tables (pgd.c) ---- */
 
 /* Claim, build and record one copy per node with memory; fill h->pgd[],

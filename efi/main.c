@@ -426,6 +426,7 @@ static EFI_STATUS loader_run(struct loader *l)
 		return st;
 	serial_discover(l);
 	gop_record(l);
+	reset_record(l);
 	cpu_features(l);
 	if (!l->nx) {
 		loader_printf("loader: this CPU has no NX (execute disable): %s - W^X cannot be"

@@ -19,6 +19,7 @@
  *   6  the GOP framebuffer (struct handoff_fb)
  *   7  struct numa_topology ends with SRAT generic initiators and skipped
  *      subtables (numa.h; the fields after `numa` moved by their size)
+ *   8  the FADT's reset register (struct handoff_reset)
  */
 #ifndef HANDOFF_H
 #define HANDOFF_H
@@ -27,7 +28,7 @@
 #include "numa.h"
 
 #define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
-#define HANDOFF_VERSION  7
+#define HANDOFF_VERSION  8
 
 /* ---- version 1 -------------------------------------------------------- */
 
@@ -155,6 +156,20 @@ struct handoff_fb {
 };
 _Static_assert(sizeof(struct handoff_fb) == 56, "handoff_fb layout is ABI");
 
+/* ---- version 8 ---------------------------------------------------------- */
+
+/* The ACPI reset register (FADT RESET_REG / RESET_VALUE); valid 0 = none. */
+struct handoff_reset {
+	uint64_t address;       /* I/O port, physical address, or PCI bus-0 dev/fn/offset (GAS) */
+	uint64_t va;            /* memory space: where every copy maps it (IOMAP) */
+	uint8_t  space;         /* GAS space id: 0 memory, 1 I/O, 2 PCI configuration */
+	uint8_t  value;         /* RESET_VALUE */
+	uint8_t  valid;
+	uint8_t  kbd_8042;      /* FADT IAPC_BOOT_ARCH bit 1: an 8042 is present (reported only) */
+	uint32_t reserved7;
+};
+_Static_assert(sizeof(struct handoff_reset) == 24, "handoff_reset layout is ABI");
+
 struct handoff {
 	struct handoff_header hdr;
 
@@ -218,6 +233,9 @@ struct handoff {
 
 	/* v6: the framebuffer the kernel draws its log on. */
 	struct handoff_fb fb;
+
+	/* v8: how the kernel resets the machine (`reboot`, `panic=N`). */
+	struct handoff_reset reset;
 };
 
 #define HANDOFF_F_GBPAGES   (1u << 0)  /* direct map uses 1 GiB pages */

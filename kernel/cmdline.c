@@ -95,6 +95,39 @@ static const char *set_pgtable_test(void *ctx, const char *val)
 	return NULL;
 }
 
+/* Linux's reboot= letters too: a(cpi), k(bd), t(riple). */
+static const char *set_reboot(void *ctx, const char *val)
+{
+	struct boot_options *o = ctx;
+	int m;
+
+	if (!val || cmdline_val_is(val, "acpi") || cmdline_val_is(val, "a"))
+		m = 0;
+	else if (cmdline_val_is(val, "kbd") || cmdline_val_is(val, "k"))
+		m = 1;
+	else if (cmdline_val_is(val, "triple") || cmdline_val_is(val, "t"))
+		m = 2;
+	else
+		return "takes acpi, kbd or triple";
+	o->reboot = true;
+	o->reboot_method = m;
+	return NULL;
+}
+
+/* panic=N: reset N seconds after a panic; N < 0 at once, 0 halts. */
+static const char *set_panic(void *ctx, const char *val)
+{
+	struct boot_options *o = ctx;
+	bool neg = val[0] == '-';
+	unsigned long n;
+
+	if (!cmdline_get_ulong(val + neg, &n) || n > 3600)
+		return "needs N seconds in -3600..3600";
+	o->panic_reboot = true;
+	o->panic_timeout = neg ? -(long)n : (long)n;
+	return NULL;
+}
+
 const struct cmdline_param kernel_params[] = {
 	{ "qemu_exit", CMDLINE_FLAG,          set_qemu_exit },
 	{ "selftest",  CMDLINE_FLAG_OR_VALUE, set_selftest },
@@ -105,6 +138,8 @@ const struct cmdline_param kernel_params[] = {
 	{ "fault",     CMDLINE_VALUE,         set_fault },
 	{ "pgwalk",    CMDLINE_VALUE,         set_pgwalk },
 	{ "pgtable_test", CMDLINE_VALUE,      set_pgtable_test },
+	{ "reboot",    CMDLINE_FLAG_OR_VALUE, set_reboot },
+	{ "panic",     CMDLINE_VALUE,         set_panic },
 	CMDLINE_END
 };
 

@@ -28,6 +28,10 @@ struct boot_options {
 	char fault[CMDLINE_FAULT_MAX];  /* fault=<kind>: "" when absent */
 	bool pgwalk;                 /* pgwalk=<va>: print va's walk in every node's copy */
 	char pgtable_test[CMDLINE_FAULT_MAX + 8];  /* test only: the check rule to break, or "" */
+	bool reboot;                 /* reboot / reboot=<method>: reset the machine at the end */
+	int  reboot_method;          /* enum reboot_method (kernel/reboot.h): where to start */
+	bool panic_reboot;           /* panic=N given */
+	long panic_timeout;          /* seconds after a panic before the reset; < 0: at once */
 	uint64_t pgwalk_va;
 };
 

@@ -14,7 +14,7 @@
  *   topology_print       SRAT/NUMA lines (acpi/)
  *   mm_init              bootmem -> nodes, zones, buddy (mm/)
  *   selftest, bench      on request
- *   "boot: done"         then exit QEMU (qemu_exit) or halt
+ *   "boot: done"         then exit QEMU (qemu_exit), reset (reboot) or halt
  */
 #include <stdarg.h>
 #include "types.h"
@@ -29,6 +29,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/fbcon.h"
+#include "kernel/reboot.h"
 #include "kernel/pgtable.h"
 #include "kernel/serial.h"
 #include "kernel/trap.h"
@@ -278,6 +279,8 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 		qemu_exit(QEMU_EXIT_SUCCESS);
 		printk(KERN_ERR "boot: isa-debug-exit did not stop QEMU (no -device isa-debug-exit?)\n");
 	}
+	if (boot_opts.reboot)
+		machine_restart((enum reboot_method)boot_opts.reboot_method);
 	printk(KERN_NOTICE "boot: halting (interrupts off)\n");
 	halt_forever();
 }

@@ -16,6 +16,7 @@
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
+#include "kernel/reboot.h"
 #include "kernel/serial.h"
 #include "kernel/trap.h"
 
@@ -51,6 +52,14 @@ static __noreturn void panic_finish(void)
 		       QEMU_EXIT_FAILURE, (QEMU_EXIT_FAILURE << 1) | 1);
 		qemu_exit(QEMU_EXIT_FAILURE);
 		printk(KERN_EMERG "panic: isa-debug-exit did not stop QEMU\n");
+	}
+	if (boot_opts.panic_reboot && boot_opts.panic_timeout != 0) {
+		/* Linux's panic=N: N > 0 waits N seconds, N < 0 resets at once. */
+		if (boot_opts.panic_timeout > 0) {
+			printk(KERN_EMERG "Rebooting in %ld seconds..\n", boot_opts.panic_timeout);
+			boot_delay_ms((uint64_t)boot_opts.panic_timeout * 1000);
+		}
+		machine_restart(REBOOT_ACPI);
 	}
 	printk(KERN_EMERG "panic: halting (interrupts off)\n");
 	halt_forever();

@@ -59,6 +59,8 @@ static bool pgtable_test_set(void) { return !strcmp(boot_opts.pgtable_test, "dma
 static bool memblock_on(void) { return mm_options.memblock_debug; }
 static bool zoneinfo_on(void) { return mm_options.zoneinfo; }
 static bool foreign(void) { return res.nr_foreign == 1; }
+static bool reboot_kbd(void) { return boot_opts.reboot && boot_opts.reboot_method == 1; }
+static bool panic_10(void) { return boot_opts.panic_reboot && boot_opts.panic_timeout == 10; }
 
 static const struct option_case cases[] = {
 	{ "qemu_exit",                 qemu_exit_on },
@@ -71,6 +73,8 @@ static const struct option_case cases[] = {
 	{ "pgwalk=0xffffffff80200000", pgwalk_set },
 	{ "pgtable_test=dmap-nonram",  pgtable_test_set },
 	{ "memblock=debug",            memblock_on },
+	{ "reboot=kbd",                reboot_kbd },
+	{ "panic=10",                  panic_10 },
 	{ "zoneinfo",                  zoneinfo_on },
 	/* The loader's and acpi/'s: known here, acted on by the loader. */
 	{ "numa=off",                  foreign },
@@ -183,6 +187,22 @@ static void test_cmdline_loader_options_foreign(void **state)
 	assert_true(boot_opts.qemu_exit);
 }
 
+static void test_cmdline_reboot_and_panic(void **state)
+{
+	assert_int_equal(parse("reboot panic=-1"), 0);
+	assert_true(boot_opts.reboot);
+	assert_int_equal(boot_opts.reboot_method, 0);
+	assert_int_equal(boot_opts.panic_timeout, -1);
+	assert_int_equal(parse("reboot=t"), 0);
+	assert_int_equal(boot_opts.reboot_method, 2);
+	assert_false(boot_opts.panic_reboot);
+	assert_int_equal(parse("reboot=bios panic=soon panic=3601 panic"), 4);
+	assert_false(boot_opts.reboot);
+	assert_false(boot_opts.panic_reboot);
+	assert_non_null(strstr(res.bad, "`bios' invalid for parameter `reboot': takes acpi, kbd or triple\n"));
+	assert_non_null(strstr(res.bad, "`soon' invalid for parameter `panic': needs N seconds in -3600..3600\n"));
+}
+
 static void test_cmdline_unknown_words(void **state)
 {
 	/* Collected as written, for the one "Unknown kernel command line
@@ -202,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_no_name_registered_twice),
 		cmocka_unit_test(test_cmdline_memblock_debug_is_known),
 		cmocka_unit_test(test_cmdline_values),
+		cmocka_unit_test(test_cmdline_reboot_and_panic),
 		cmocka_unit_test(test_cmdline_bad_values),
 		cmocka_unit_test(test_cmdline_loader_options_foreign),
 		cmocka_unit_test(test_cmdline_unknown_words),

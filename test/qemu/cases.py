@@ -800,6 +800,26 @@ CASES = [
          checks=[check_screen_last_row]),
 
     *[_pgcheck_case(*b) for b in PGCHECK_BREAKS],
+    # -- reset (issue 11): QEMU runs with -no-reboot, so a reset ends it with
+    # status 0; nothing may be printed after the method that worked.
+    Case("reboot-acpi", cmdline="reboot", exit=0,
+         expect=[r"^loader: reset: ACPI reset register I/O 0xcf9 value 0x[0-9a-f]+$",
+                 r"^boot: done", r"^reboot: restarting system \(reboot=acpi first\)$",
+                 r"^reboot: ACPI reset register: I/O port 0xcf9 <- 0x[0-9a-f]+$"],
+         forbid=[r"^reboot: still running", r"^reboot: keyboard", r"^boot: halting"]),
+    Case("reboot-kbd", cmdline="reboot=kbd", exit=0,
+         expect=[r"^reboot: restarting system \(reboot=kbd first\)$",
+                 r"^reboot: keyboard controller: port 0x64 <- 0xfe$"],
+         forbid=[r"^reboot: ACPI", r"^reboot: still running", r"^reboot: triple"]),
+    Case("reboot-triple", cmdline="reboot=triple", exit=0,
+         expect=[r"^reboot: restarting system \(reboot=triple first\)$",
+                 r"^reboot: triple fault \(empty IDT\)$"],
+         forbid=[r"^reboot: ACPI", r"^reboot: keyboard"]),
+    # panic=1: the panic is printed, one second passes, the machine resets.
+    Case("reboot-panic-timeout", cmdline="fault=panic panic=1", exit=0, panics=True,
+         expect=[r"^Kernel panic - not syncing: fault=panic", r"^Rebooting in 1 seconds\.\.$",
+                 r"^reboot: ACPI reset register: I/O port 0xcf9 <- 0x[0-9a-f]+$"],
+         forbid=[r"^reboot: still running", r"^panic: halting", r"^boot: done"]),
 
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)

@@ -37,14 +37,14 @@ class Case:
     def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
                  expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
                  timeout=150, image_hook=None, serial=None, screen=(), firmware="plain",
-                 layout="esp"):
+                 layout="esp", panics=False):
         self.name = name
         self.topo = topo if topo is not None else qemu.Topology()
         self.cmdline = cmdline
         self.exit = exit
         self.expect = list(expect)
         self.forbid = list(forbid)
-        if exit != qemu.EXIT_FAILURE:
+        if exit != qemu.EXIT_FAILURE and not panics:   # panics: e.g. panic=N resets
             self.forbid += [r"Kernel panic", r"^EXCEPTION"]
         self.delete = delete
         self.replace = replace
