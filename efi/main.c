@@ -260,23 +260,31 @@ static const void *acpi_identity_map(void *ctx, phys_addr_t pa, size_t len)
 
 /*
  * Say what of the firmware's memory is not RAM because of its type or
- * attributes (physmap_classify): usable types without EFI_MEMORY_WB (raw
- * map), and soft reserved, persistent, unaccepted (normalised map, with
+ * attributes (physmap_classify): usable types and ACPI memory without
+ * EFI_MEMORY_WB (raw map), and soft reserved, persistent, unaccepted (normalised map, with
  * efi_fake_mem applied).  Silent on a plain machine.
  */
 static void report_memory_classes(const EFI_MEMORY_DESCRIPTOR *map, UINTN nr, UINTN dsize,
 				  const struct handoff *h)
 {
-	uint64_t nowb = 0, bytes[PHYSMAP_TYPE_MAX + 1] = { 0 };
+	uint64_t nowb = 0, acpi_nowb = 0, bytes[PHYSMAP_TYPE_MAX + 1] = { 0 };
 
 	for (UINTN i = 0; i < nr; i++) {
 		const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const uint8_t *)map + i * dsize);
+		uint32_t t = physmap_type_from_efi(d->Type);
 
-		if (physmap_type_from_efi(d->Type) == PHYSMAP_USABLE &&
-		    physmap_classify(d->Type, d->Attribute) == PHYSMAP_RESERVED &&
-		    d->NumberOfPages < (1ULL << 52))
+		if (physmap_classify(d->Type, d->Attribute) != PHYSMAP_RESERVED ||
+		    d->NumberOfPages >= (1ULL << 52))
+			continue;
+		if (t == PHYSMAP_USABLE)
 			nowb += d->NumberOfPages << PAGE_SHIFT;
+		else if (t == PHYSMAP_ACPI_RECLAIM || t == PHYSMAP_ACPI_NVS)
+			acpi_nowb += d->NumberOfPages << PAGE_SHIFT;
 	}
+	if (acpi_nowb)
+		loader_printf("loader: efi: %llu KiB of ACPI reclaim/NVS memory without"
+			      " EFI_MEMORY_WB: reserved, not in the direct map\n",
+			      (unsigned long long)(acpi_nowb >> 10));
 	for (uint32_t i = 0; i < h->nr_physmap; i++)
 		bytes[h->physmap[i].type] += h->physmap[i].end - h->physmap[i].start;
 	if (nowb)

@@ -88,6 +88,10 @@ uint32_t physmap_classify(uint32_t efi_type, uint64_t attribute)
 {
 	uint32_t type = physmap_type_from_efi(efi_type);
 
+	/* ACPI tables are direct-mapped write-back (mm/pgtable.c): where the
+	 * firmware does not allow WB they are reserved and stay unmapped. */
+	if ((type == PHYSMAP_ACPI_RECLAIM || type == PHYSMAP_ACPI_NVS) && !(attribute & EFI_ATTR_WB))
+		return PHYSMAP_RESERVED;
 	if (type != PHYSMAP_USABLE)
 		return type;
 	if (attribute & EFI_ATTR_SP)

@@ -120,6 +120,8 @@ int physmap_normalize_fake(const void *efi_map, size_t map_size, size_t desc_siz
  *                          for its driver, not for early allocations),
  *   PHYSMAP_USABLE         with EFI_ATTR_WB (RAM is write-back),
  *   PHYSMAP_RESERVED       without WB (uncached-only memory is not RAM);
+ * ACPI reclaim and NVS without WB are PHYSMAP_RESERVED (the direct map
+ * maps ACPI memory write-back, as the attributes must then allow);
  * persistent memory (type 14) is PHYSMAP_PERSISTENT, unaccepted memory
  * (type 15) PHYSMAP_UNACCEPTED (this kernel cannot accept it), MMIO 0 (not
  * memory); the rest as physmap_type_from_efi().

@@ -386,6 +386,10 @@ static void test_physmap_classify(void **state)
 	assert_int_equal(physmap_classify(EFI_UNACCEPTED_MEMORY, 0xf), PHYSMAP_UNACCEPTED);
 	/* attributes never make a non-usable type usable, nor change it */
 	assert_int_equal(physmap_classify(EFI_ACPI_RECLAIM, EFI_ATTR_SP | 0xf), PHYSMAP_ACPI_RECLAIM);
+	/* ACPI memory the firmware does not allow write-back is not mapped as such */
+	assert_int_equal(physmap_classify(EFI_ACPI_RECLAIM, EFI_ATTR_UC), PHYSMAP_RESERVED);
+	assert_int_equal(physmap_classify(EFI_ACPI_NVS, 0), PHYSMAP_RESERVED);
+	assert_int_equal(physmap_classify(EFI_ACPI_NVS, EFI_ATTR_UC | EFI_ATTR_WB), PHYSMAP_ACPI_NVS);
 	assert_int_equal(physmap_classify(EFI_RUNTIME_DATA, 0xf | EFI_ATTR_RUNTIME),
 			 PHYSMAP_RESERVED);
 	assert_int_equal(physmap_classify(EFI_MMIO, 0x1), 0);
