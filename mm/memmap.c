@@ -16,13 +16,35 @@ uintptr_t mm_direct_map_base;   /* host: set to (arena - fake physical start) */
 struct mem_section *mem_sections;
 uint64_t nr_mem_sections;
 
+#if defined(__x86_64__)
+static inline void store_nt(void *dst, uint64_t v)
+{
+	__asm__ volatile("movnti %1, %0" : "=m"(*(uint64_t *)dst) : "r"(v));
+}
+
+static inline void store_fence(void)
+{
+	__asm__ volatile("sfence" ::: "memory");
+}
+#else
+static inline void store_nt(void *dst, uint64_t v)
+{
+	*(volatile uint64_t *)dst = v;
+}
+
+static inline void store_fence(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+#endif
+
 static void memmap_fill_run(struct page *p, pfn_t pfn, pfn_t end, uint64_t info)
 {
 	for (; pfn < end; pfn++, p++) {
-		p->next = NULL;
-		p->prev = NULL;
-		p->pfn = pfn;
-		p->info = info;
+		store_nt(&p->next, 0);
+		store_nt(&p->prev, 0);
+		store_nt(&p->pfn, pfn);
+		store_nt(&p->info, info);
 	}
 }
 
@@ -59,4 +81,5 @@ void memmap_fill(pfn_t start_pfn, pfn_t end_pfn, uint16_t flags, uint16_t node)
 			pfn = run_end;
 		}
 	}
+	store_fence();
 }
