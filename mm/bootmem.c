@@ -302,6 +302,12 @@ void bootmem_handover(bootmem_free_fn fn, void *ctx)
 	bm_done = true;
 }
 
+void bootmem_seal(void)
+{
+	BM_REFUSE_IF_DONE("bootmem_seal");
+	bm_done = true;
+}
+
 uint64_t bootmem_reserved_bytes(enum bootmem_kind kind)
 {
 	uint64_t total = 0;

@@ -75,6 +75,10 @@ void bootmem_for_each_free(bootmem_free_fn fn, void *ctx);
 /* Give every free range to fn (the buddy), then refuse further use. */
 void bootmem_handover(bootmem_free_fn fn, void *ctx);
 
+/* Refuse further use without handing anything over: the caller gives the
+ * free ranges (bootmem_for_each_free) to the buddy itself, in pieces. */
+void bootmem_seal(void);
+
 bool bootmem_handed_over(void);
 
 /* Read-only views for mm_init's reports and the tests. */

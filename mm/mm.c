@@ -327,23 +327,86 @@ static void mm_setup_memmap(uint32_t boot_nid)
 	}
 }
 
-struct fill_cursor {
-	pfn_t cur;
+/* ---- descriptor init + hand-over as work items (see mm.h) */
+
+/* One item's pass over the free ranges, clipped to [start, end). */
+struct item_cursor {
+	pfn_t start, end, cur;
+	uint64_t pages;
+	bool handover;          /* false: fill descriptors; true: hand over */
 };
 
-static void mm_fill_free(void *ctx, pfn_t s, pfn_t e, uint32_t nid)
+static void mm_item_range(void *ctx, pfn_t s, pfn_t e, uint32_t nid)
 {
-	struct fill_cursor *fc = ctx;
+	struct item_cursor *c = ctx;
 
-	memmap_fill(fc->cur, s, PG_reserved, NUMA_NO_NODE);
+	s = MAX(s, c->start);
+	e = MIN(e, c->end);
+	if (s >= e)
+		return;
+	if (c->handover) {
+		buddy_free_range(s, e);
+		c->pages += e - s;
+		return;
+	}
+	memmap_fill(c->cur, s, PG_reserved, NUMA_NO_NODE);
 	memmap_fill(s, e, 0, (uint16_t)nid);
-	fc->cur = e;
+	c->cur = e;
 }
 
-static void mm_handover_range(void *ctx, pfn_t s, pfn_t e, uint32_t nid)
+void mm_init_run(struct mm_init_work *w)
 {
-	buddy_free_range(s, e);
+	struct item_cursor c = { w->start_pfn, w->end_pfn, w->start_pfn, 0, false };
+	uint64_t t0 = mm_rdtsc(), t1;
+
+	/* Every descriptor of the item first, then the hand-over: merging
+	 * reads buddies' descriptors, which lie inside the same 4 MiB block
+	 * and so inside the item (items are whole sections). */
+	bootmem_for_each_free(mm_item_range, &c);
+	memmap_fill(c.cur, w->end_pfn, PG_reserved, NUMA_NO_NODE);
+	t1 = mm_rdtsc();
+	c.handover = true;
+	bootmem_for_each_free(mm_item_range, &c);
+	w->pages = c.pages;
+	w->cycles_fill = t1 - t0;
+	w->cycles_handover = mm_rdtsc() - t1;
 }
+
+uint32_t mm_init_split(struct mm_init_work *items, uint32_t max_items)
+{
+	uint64_t cap = 64;      /* sections per item: 1 GiB */
+
+	if (max_items == 0)
+		return 0;
+	for (;;) {
+		uint32_t n = 0;
+		uint64_t sec = 0;
+
+		while (sec < nr_mem_sections && n < max_items) {
+			uint64_t first;
+			uint32_t node;
+
+			if (!mem_sections[sec].map) {
+				sec++;
+				continue;
+			}
+			first = sec;
+			node = mem_sections[sec].node;
+			while (sec < nr_mem_sections && sec - first < cap && mem_sections[sec].map &&
+			       mem_sections[sec].node == node)
+				sec++;
+			items[n++] = (struct mm_init_work){
+				.start_pfn = first << PFN_SECTION_SHIFT,
+				.end_pfn = sec << PFN_SECTION_SHIFT,
+				.node = node,
+			};
+		}
+		if (sec >= nr_mem_sections)
+			return n;
+		cap *= 2;       /* too many items for the array: larger ones */
+	}
+}
+
 
 static uint64_t mm_cycles_to_us(uint64_t cycles)
 {
@@ -392,12 +455,14 @@ static void mm_report(void)
 	(void)free;
 }
 
-void mm_init(const struct handoff *h)
+static uint64_t mm_t0;
+
+void mm_init_early(const struct handoff *h)
 {
-	uint64_t t0 = mm_rdtsc(), t1, t2, t3;
 	bool has_mem[NUMA_MAX_NODES] = { false };
-	struct fill_cursor fc = { 0 };
 	uint32_t boot_nid;
+
+	mm_t0 = mm_rdtsc();
 
 	__builtin_memset(&mm_stats, 0, sizeof(mm_stats));
 	__builtin_memset(node_data, 0, sizeof(node_data));
@@ -437,18 +502,18 @@ void mm_init(const struct handoff *h)
 		bootmem_dump();
 
 	/* From here on bootmem allocates nothing: the free ranges are final. */
-	t1 = mm_rdtsc();
-	bootmem_for_each_free(mm_fill_free, &fc);
-	memmap_fill(fc.cur, nr_mem_sections << PFN_SECTION_SHIFT, PG_reserved, NUMA_NO_NODE);
-	t2 = mm_rdtsc();
-	bootmem_handover(mm_handover_range, NULL);
-	t3 = mm_rdtsc();
+	bootmem_seal();
+}
 
+void mm_init_late(const struct mm_init_work *items, uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++) {
+		mm_stats.cycles_memmap += items[i].cycles_fill;
+		mm_stats.cycles_handover += items[i].cycles_handover;
+	}
 	pcp_setup_sizes();
-	mm_stats.cycles_memmap = t2 - t1;
-	mm_stats.cycles_handover = t3 - t2;
 	mm_report();
-	mm_stats.cycles_total = mm_rdtsc() - t0;
+	mm_stats.cycles_total = mm_rdtsc() - mm_t0;
 	if (mm_stats.tsc_khz)
 		printk(KERN_INFO "mm: buddy online: %u nodes, %llu pages free, memmap %llu bytes "
 		       "(%zu bytes/page), init %llu us\n", mm_stats.nodes_with_memory,
@@ -461,4 +526,18 @@ void mm_init(const struct handoff *h)
 		       P(mm_stats.memmap_bytes), sizeof(struct page), P(mm_stats.cycles_total));
 	if (mm_options.zoneinfo)
 		pcp_print_zoneinfo();
+}
+
+/* Room for 1 GiB items up to 4 TiB; beyond, mm_init_split makes them larger. */
+static struct mm_init_work mm_items[4096];
+
+void mm_init(const struct handoff *h)
+{
+	uint32_t nr;
+
+	mm_init_early(h);
+	nr = mm_init_split(mm_items, ARRAY_SIZE(mm_items));
+	for (uint32_t i = 0; i < nr; i++)
+		mm_init_run(&mm_items[i]);
+	mm_init_late(mm_items, nr);
 }

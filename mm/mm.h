@@ -25,6 +25,40 @@ extern const struct cmdline_param mm_params[];
 
 void mm_init(const struct handoff *h);
 
+/*
+ * mm_init in three steps, so that the middle one - writing every page
+ * descriptor and handing free memory to the buddy, most of the time on a
+ * large machine - can run on many CPUs at once:
+ *
+ *   mm_init_early(h)        one CPU: bootmem, nodes, zones, memmap and
+ *                           pageset allocation; bootmem is sealed after it
+ *   mm_init_split(items, n) cut the memmap into work items: runs of whole
+ *                           sections of one node (<= 1 GiB unless more than
+ *                           n items would be needed); returns how many
+ *   mm_init_run(item)       any CPU, items concurrently (each item's
+ *                           descriptors are its own; the hand-over takes the
+ *                           zone locks); best on a CPU of item->node, whose
+ *                           memory holds the item's descriptors
+ *   mm_init_late(items, n)  one CPU, after every item ran: watermarks,
+ *                           pageset sizes, the report lines
+ *
+ * mm_init(h) is all of it on the calling CPU.
+ */
+struct mm_init_work {
+	pfn_t start_pfn;            /* [start_pfn, end_pfn): whole sections */
+	pfn_t end_pfn;
+	uint32_t node;              /* node owning these sections (and their memmap) */
+	uint32_t pad;
+	uint64_t pages;             /* out: pages handed to the buddy */
+	uint64_t cycles_fill;       /* out: TSC cycles writing descriptors */
+	uint64_t cycles_handover;   /* out: TSC cycles handing over */
+};
+
+void mm_init_early(const struct handoff *h);
+uint32_t mm_init_split(struct mm_init_work *items, uint32_t max_items);
+void mm_init_run(struct mm_init_work *item);
+void mm_init_late(const struct mm_init_work *items, uint32_t nr);
+
 /* What mm_init measured (TSC cycles), for mm_bench and the host bench. */
 struct mm_stats {
 	uint64_t tsc_khz;            /* from the handoff; 0: unknown */

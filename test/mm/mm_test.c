@@ -3,6 +3,7 @@
  * against the map and topology, node-local metadata, sparse memmap over
  * holes, what is reserved and what the loader gives back.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -378,6 +379,136 @@ static void test_mm_init_no_ram_panics(void **state)
 	EXPECT_PANIC(mm_init(fm.h), "no usable RAM");
 }
 
+/* ---- descriptor init + hand-over as work items on threads */
+
+/* Interleaved nodes and a hole, so items break at node changes: node 0
+ * [1M, 80M) + [4G, 4G+200M), node 1 [80M, 144M) and [4G+200M, 7G+8K): three items in one zone. */
+static void machine_interleaved(void)
+{
+	fm_init(&fm, 2);
+	fm_ram(&fm, 0x100000, 0x5000000, 0);
+	fm_ram(&fm, 0x5000000, 0x9000000, 1);
+	fm_ram(&fm, 0x100000000ULL, 0x10c800000ULL, 0);
+	fm_ram(&fm, 0x10c800000ULL, 0x1c0002000ULL, 1);
+	fm_entry(&fm, 0x1000000, 0x1400000, PHYSMAP_LOADER, OWNER_KERNEL);
+	assert_int_equal(fm_finish(&fm), 0);
+}
+
+struct init_snapshot {
+	uint64_t nr_free[2][MAX_NR_ZONES][MAX_ORDER];
+	uint64_t managed[2][MAX_NR_ZONES];
+	uint64_t *info;         /* pfn and info of every descriptor */
+	uint64_t n;
+};
+
+static void init_snap(struct init_snapshot *s)
+{
+	uint64_t k = 0;
+
+	for (uint32_t n = 0; n < 2; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			for (int o = 0; o < MAX_ORDER; o++)
+				s->nr_free[n][z][o] = NODE_DATA(n)->node_zones[z].free_area[o].nr_free;
+			s->managed[n][z] = NODE_DATA(n)->node_zones[z].managed_pages;
+		}
+	s->n = 0;
+	for (uint64_t sec = 0; sec < nr_mem_sections; sec++)
+		if (mem_sections[sec].map)
+			s->n += 2 * PAGES_PER_SECTION;
+	s->info = malloc(s->n * sizeof(uint64_t));
+	assert_non_null(s->info);
+	for (uint64_t sec = 0; sec < nr_mem_sections; sec++)
+		for (uint64_t i = 0; mem_sections[sec].map && i < PAGES_PER_SECTION; i++) {
+			const struct page *p = &mem_sections[sec].map[i];
+
+			/* list links depend on the order of frees: not compared */
+			s->info[k++] = p->pfn;
+			s->info[k++] = p->info;
+		}
+}
+
+static struct mm_init_work items[64];
+static uint32_t nr_items, next_item;
+
+static void *init_worker(void *arg)
+{
+	uint32_t i;
+
+	test_set_cpu((unsigned)(uintptr_t)arg);
+	while ((i = __atomic_fetch_add(&next_item, 1, __ATOMIC_RELAXED)) < nr_items)
+		mm_init_run(&items[i]);
+	return NULL;
+}
+
+static void test_mm_init_work_items_cover_sections_by_node(void **state)
+{
+	uint64_t covered = 0, pages = 0;
+
+	machine_interleaved();
+	mm_init_early(fm.h);
+	nr_items = mm_init_split(items, ARRAY_SIZE(items));
+	assert_true(nr_items >= 4);
+	for (uint32_t i = 0; i < nr_items; i++) {
+		assert_true(items[i].start_pfn < items[i].end_pfn);
+		assert_int_equal(items[i].start_pfn & PAGE_SECTION_MASK, 0);
+		assert_int_equal(items[i].end_pfn & PAGE_SECTION_MASK, 0);
+		assert_true(i == 0 || items[i - 1].end_pfn <= items[i].start_pfn);
+		assert_true((items[i].end_pfn - items[i].start_pfn) >> PFN_SECTION_SHIFT <= 64);
+		for (pfn_t p = items[i].start_pfn; p < items[i].end_pfn; p += PAGES_PER_SECTION) {
+			assert_non_null(mem_sections[p >> PFN_SECTION_SHIFT].map);
+			assert_int_equal(mem_sections[p >> PFN_SECTION_SHIFT].node, items[i].node);
+		}
+		covered += (items[i].end_pfn - items[i].start_pfn) >> PFN_SECTION_SHIFT;
+	}
+	for (uint64_t sec = 0; sec < nr_mem_sections; sec++)
+		covered -= mem_sections[sec].map != NULL;
+	assert_int_equal(covered, 0);
+	for (uint32_t i = 0; i < nr_items; i++) {
+		mm_init_run(&items[i]);
+		pages += items[i].pages;
+	}
+	mm_init_late(items, nr_items);
+	assert_int_equal(pages, buddy_free_pages_total());
+	/* too small an array: fewer, larger items, still whole sections of one node */
+	assert_int_equal(mm_init_split(items, 6) <= 6, 1);
+}
+
+/* Four threads running the items in any order leave exactly what one CPU
+ * running them in order leaves: the same descriptors, free lists and
+ * managed counts. */
+static void test_mm_init_work_items_on_threads_match_serial(void **state)
+{
+	struct init_snapshot serial, par;
+	pthread_t t[4];
+
+	machine_interleaved();
+	mm_init(fm.h);
+	init_snap(&serial);
+	for (int round = 0; round < 3; round++) {
+		/* dirty the descriptors: a parallel init must not depend on zeros */
+		for (uint64_t sec = 0; sec < nr_mem_sections; sec++)
+			if (mem_sections[sec].map)
+				memset(mem_sections[sec].map, 0xa5, PAGES_PER_SECTION * sizeof(struct page));
+		test_log_reset();
+		mm_init_early(fm.h);
+		nr_items = mm_init_split(items, ARRAY_SIZE(items));
+		next_item = 0;
+		for (uintptr_t c = 0; c < 4; c++)
+			assert_int_equal(pthread_create(&t[c], NULL, init_worker, (void *)c), 0);
+		for (int c = 0; c < 4; c++)
+			pthread_join(t[c], NULL);
+		mm_init_late(items, nr_items);
+		init_snap(&par);
+		assert_int_equal(par.n, serial.n);
+		assert_memory_equal(par.info, serial.info, serial.n * sizeof(uint64_t));
+		assert_memory_equal(par.nr_free, serial.nr_free, sizeof(serial.nr_free));
+		assert_memory_equal(par.managed, serial.managed, sizeof(serial.managed));
+		assert_null(buddy_check(true));
+		free(par.info);
+	}
+	free(serial.info);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +525,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_mm_init_ram_beyond_direct_map_ignored, teardown),
 		cmocka_unit_test_teardown(test_mm_init_no_ram_panics, teardown),
 		cmocka_unit_test_teardown(test_mm_direct_map_holes_fault, teardown),
+		cmocka_unit_test_teardown(test_mm_init_work_items_cover_sections_by_node, teardown),
+		cmocka_unit_test_teardown(test_mm_init_work_items_on_threads_match_serial, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
