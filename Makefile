@@ -44,7 +44,7 @@ MM_SRCS     := $(wildcard mm/*.c)
 LIB_SRCS    := $(wildcard lib/*.c)
 # The loader links only the freestanding pieces it calls; lib/string.c is
 # left out because gnu-efi's libefi already provides memcpy/memset.
-LOADER_SRCS := $(wildcard efi/*.c) $(ACPI_SRCS) mm/physmap.c mm/pgtable.c lib/printf.c lib/cmdline.c
+LOADER_SRCS := $(wildcard efi/*.c) $(ACPI_SRCS) mm/physmap.c mm/pgtable.c mm/pgtable_check.c lib/printf.c lib/cmdline.c
 LOADER_ASM  := $(wildcard efi/*.S)
 # efi/params.c, efi/console_opt.c: the loader's option tables, so the kernel
 # knows those words.

@@ -10,6 +10,14 @@
 #include "uart16550.h"
 
 static const struct handoff *exited;
+static char log_buf[64 * 1024];
+static size_t log_len;
+
+const char *console_log(size_t *len)
+{
+	*len = log_len;
+	return log_buf;
+}
 
 /* Polled, bounded: a missing UART must not hang the loader. */
 static void uarts_putc(char c)
@@ -54,6 +62,8 @@ void loader_printf(const char *fmt, ...)
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (!exited) {
+		for (const char *s = buf; *s && log_len < sizeof(log_buf); s++)
+			log_buf[log_len++] = *s;
 		conout_write(buf);
 		return;
 	}

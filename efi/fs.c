@@ -125,6 +125,35 @@ EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uin
 	return EFI_SUCCESS;
 }
 
+EFI_STATUS fs_write_file(struct loader *l, const CHAR16 *name, const void *buf, size_t len)
+{
+	CHAR16 path[300];
+	EFI_FILE_HANDLE f;
+	EFI_STATUS st;
+	UINTN n = len;
+
+	path[0] = 0;
+	wcat(path, ARRAY_SIZE(path), l->dir);
+	wcat(path, ARRAY_SIZE(path), name);
+	/* An old file: delete it first, so a shorter survey leaves no tail. */
+	st = uefi_call_wrapper(l->dir_root->Open, 5, l->dir_root, &f, path,
+			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, (UINT64)0);
+	if (!EFI_ERROR(st))
+		uefi_call_wrapper(f->Delete, 1, f);
+	st = uefi_call_wrapper(l->dir_root->Open, 5, l->dir_root, &f, path,
+			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE,
+			       (UINT64)0);
+	if (EFI_ERROR(st))
+		return st;
+	st = uefi_call_wrapper(f->Write, 3, f, &n, (void *)buf);
+	if (!EFI_ERROR(st) && n != len)
+		st = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->Flush, 1, f);
+	uefi_call_wrapper(f->Close, 1, f);
+	return st;
+}
+
 /* ---- command line ----------------------------------------------------- */
 
 /* Has the ESP a cmdline.txt beside us? (Under Secure Boot only to say that

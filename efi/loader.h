@@ -125,6 +125,8 @@ struct acpi_access loader_acpi_access(const struct loader *l);
  * printf_fn. */
 void loader_printf(const char *fmt, ...) __printf(1, 2);
 void console_exit_boot_services(const struct handoff *h);
+/* Every line loader_printf printed before ExitBootServices (capped at 64 KiB). */
+const char *console_log(size_t *len);
 /* "Not Found", "Out of Resources", ... */
 const char *efi_status_str(EFI_STATUS st);
 
@@ -141,6 +143,8 @@ EFI_STATUS fs_open_folder(struct loader *l);
 /* Read l->dir + name into freshly allocated pages (OWNER_NONE).  Returns
  * EFI_NOT_FOUND when absent. */
 EFI_STATUS fs_read_file(struct loader *l, const CHAR16 *name, uint8_t **buf, uint64_t *size);
+/* Create or replace l->dir + name with len bytes, flushed and closed. */
+EFI_STATUS fs_write_file(struct loader *l, const CHAR16 *name, const void *buf, size_t len);
 /* Fill l->h->cmdline: under Secure Boot only from the image's `.cmdline`;
  * otherwise load options, else cmdline.txt, else `.cmdline`.  Parse
  * loader options. */
@@ -167,6 +171,13 @@ void reset_record(struct loader *l);
 /* Claim, build and record one copy per node with memory; fill h->pgd[],
  * nr_pgd, boot_node, flags.  Prints the PGD summary. */
 EFI_STATUS pgd_build_all(struct loader *l);
+
+/* ---- pre-flight (preflight.c) ---- */
+
+/* `preflight`: check the copies, write numaboot.log, the raw SRAT/SLIT/
+ * MADT/SPCR and memmap.txt into our folder; the caller frees everything
+ * and returns to the firmware.  EFI_SUCCESS when all went well. */
+EFI_STATUS preflight_run(struct loader *l);
 
 /* ---- exit (exit.c) ---- */
 

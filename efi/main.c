@@ -459,6 +459,8 @@ static EFI_STATUS loader_run(struct loader *l)
 	st = pgd_build_all(l);
 	if (EFI_ERROR(st))
 		return st;
+	if (l->opt.preflight)
+		return preflight_run(l);
 	return exit_and_jump(l);
 }
 

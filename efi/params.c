@@ -47,9 +47,16 @@ static const char *set_efi_fake_mem(void *ctx, const char *val)
 	return NULL;
 }
 
+static const char *set_preflight(void *ctx, const char *val)
+{
+	((struct loader_options *)ctx)->preflight = true;
+	return NULL;
+}
+
 const struct cmdline_param loader_params[] = {
 	{ "ktext",        CMDLINE_VALUE, set_ktext },
 	{ "pgd_test",     CMDLINE_VALUE, set_pgd_test },
 	{ "efi_fake_mem", CMDLINE_VALUE, set_efi_fake_mem },
+	{ "preflight",    CMDLINE_FLAG,  set_preflight },
 	CMDLINE_END
 };

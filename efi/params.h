@@ -19,6 +19,7 @@ struct loader_options {
 	bool pgd_test_node1_full;   /* pgd_test=node1-full (test only) */
 	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
 	uint32_t nr_fake;
+	bool preflight;             /* preflight: survey the machine, write files, return */
 };
 
 extern const struct cmdline_param loader_params[];

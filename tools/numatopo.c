@@ -4,6 +4,7 @@
  * lines (topology_print).  Host tool; see tools/README.md.
  *
  *   numatopo SRAT.bin [SLIT.bin] [APIC.bin] [--mem START-END ...] [--memfile FILE]
+ *   numatopo FOLDER      a `preflight` folder: srat.dat [slit.dat] [apic.dat] [memmap.txt]
  *
  * Table files come from `acpidump -b` (srat.dat, slit.dat, apic.dat) or
  * /sys/firmware/acpi/tables/{SRAT,SLIT,APIC}; each is recognised by its
@@ -11,6 +12,7 @@
  * SRAT rejected (fallback printed), 2 usage.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ static void __printf(1, 2) out_stderr(const char *fmt, ...)
 static __noreturn void usage(void)
 {
 	fputs("usage: numatopo SRAT.bin [SLIT.bin] [APIC.bin] [--mem START-END ...] [--memfile FILE]\n"
+	      "       numatopo FOLDER   (what `preflight` wrote: srat.dat, slit.dat, apic.dat, memmap.txt)\n"
 	      "  table files: from `acpidump -b` or /sys/firmware/acpi/tables/, any order\n"
 	      "  --mem START-END   usable RAM, END inclusive (as dmesg prints it), hex or decimal\n"
 	      "  --memfile FILE    usable RAM from dmesg e820 lines ([mem A-B] usable), /proc/iomem\n"
@@ -195,6 +198,42 @@ static int ram_from_srat_cb(void *ctx, const struct srat_entry *e, char *reason,
 	return 0;
 }
 
+/* A folder argument (what `preflight` wrote) becomes its files: the tables
+ * that are there, and --memfile memmap.txt unless memory was given. */
+static char **expand_folders(int *argc, char **argv)
+{
+	static const char *files[] = { "srat.dat", "slit.dat", "apic.dat" };
+	static char paths[16][4096];
+	static char *out[256];
+	int n = 0, np = 0;
+
+	if (*argc > 64)
+		die("too many arguments");
+	out[n++] = argv[0];
+	for (int i = 1; i < *argc; i++) {
+		struct stat st;
+
+		if (stat(argv[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+			out[n++] = argv[i];
+			continue;
+		}
+		if (np + 4 > 16)
+			die("more than 4 folders");
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(paths[np], sizeof(paths[np]), "%s/%s", argv[i], files[k]);
+			if (stat(paths[np], &st) == 0)
+				out[n++] = paths[np++];
+		}
+		snprintf(paths[np], sizeof(paths[np]), "%s/memmap.txt", argv[i]);
+		if (stat(paths[np], &st) == 0) {
+			out[n++] = "--memfile";
+			out[n++] = paths[np++];
+		}
+	}
+	*argc = n;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	struct topology_tables tabs = { 0 };
@@ -203,6 +242,7 @@ int main(int argc, char **argv)
 	bool have_mem = false;
 	int status = 0;
 
+	argv = expand_folders(&argc, argv);
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 

@@ -51,7 +51,9 @@ static void test_loader_params_every_option(void **state)
 	assert_int_equal(lo.fake[1].clear, 0x8);
 	for (const struct cmdline_param *p = loader_params; p->name; p++)
 		assert_true(!strcmp(p->name, "ktext") || !strcmp(p->name, "pgd_test") ||
-			    !strcmp(p->name, "efi_fake_mem"));
+			    !strcmp(p->name, "efi_fake_mem") || !strcmp(p->name, "preflight"));
+	assert_int_equal(parse("preflight"), 0);
+	assert_true(lo.preflight);
 }
 
 /* Kernel words are unknown to the loader's tables; the loader does not

@@ -84,6 +84,7 @@ static const struct option_case cases[] = {
 	{ "efi_fake_mem=64M@0x3c000000:0x40000", foreign },
 	{ "console=ttyS0,115200",      foreign },
 	{ "earlycon",                  foreign },
+	{ "preflight",                 foreign },
 };
 
 static void test_cmdline_every_registered_option(void **state)

@@ -364,6 +364,41 @@ def check_screen_matches_serial(text, case):
     return errs
 
 
+def post_preflight(case, work, image):
+    """After a `preflight` run: the files are in the image's folder (mtools),
+    the log holds the loader's lines, and numatopo reads the folder and
+    prints the topology QEMU was given."""
+    out = os.path.join(work, "preflight")
+    os.makedirs(out, exist_ok=True)
+    errs = []
+    for name in ("numaboot.log", "srat.dat", "slit.dat", "apic.dat", "memmap.txt"):
+        r = subprocess.run(["mcopy", "-n", "-i", image, f"::/EFI/BOOT/{name}", out],
+                           capture_output=True, text=True)
+        if r.returncode:
+            errs.append(f"{name} not in the image: {r.stderr.strip()}")
+    if errs:
+        return errs
+    log = open(os.path.join(out, "numaboot.log"), errors="replace").read()
+    for want in (r"^loader: command line \(cmdline\.txt\): \"preflight\"$",
+                 r"^loader: preflight: 2 copies verified, \d+ mappings compared, 0 W\+X",
+                 r"^loader: preflight: wrote srat\.dat \(\d+ bytes\)$",
+                 r"^loader: preflight: ready to boot; survey written, returning to the firmware"):
+        if not re.search(want, log, re.M):
+            errs.append(f"numaboot.log has no line /{want}/")
+    if re.search(r"exiting boot services", log):
+        errs.append("numaboot.log says the loader exited boot services")
+    mm = open(os.path.join(out, "memmap.txt")).read()
+    if len(re.findall(r"^efi: mem: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] usable$", mm, re.M)) < 2:
+        errs.append("memmap.txt has fewer than 2 usable ranges")
+    tool = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "host", "numatopo")
+    r = subprocess.run([tool, out], capture_output=True, text=True)
+    if r.returncode:
+        errs.append(f"numatopo {out} failed ({r.returncode}): {r.stderr.strip()[-300:]}")
+    fake = Case("numatopo", topo=case.topo)
+    errs += [f"numatopo: {e}" for e in check_topology(r.stdout, fake)]
+    return errs
+
+
 def check_screen_last_row(text, case):
     """The last line drawn is the kernel's last line."""
     rows = [r for r in case.screen_rows if r]
@@ -800,6 +835,12 @@ CASES = [
          checks=[check_screen_last_row]),
 
     *[_pgcheck_case(*b) for b in PGCHECK_BREAKS],
+    # -- pre-flight (issue 11): everything up to the jump, files in the ESP
+    # folder, back to the firmware; the files are read back with mtools.
+    Case("preflight", cmdline="preflight", exit=None,
+         expect=[r"^loader: preflight: wrote memmap\.txt", r"^loader: returning to the firmware: Success"],
+         forbid=[r"exiting boot services", r"^numaboot version"], post=post_preflight),
+
     # -- reset (issue 11): QEMU runs with -no-reboot, so a reset ends it with
     # status 0; nothing may be printed after the method that worked.
     Case("reboot-acpi", cmdline="reboot", exit=0,

@@ -37,7 +37,7 @@ class Case:
     def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
                  expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
                  timeout=150, image_hook=None, serial=None, screen=(), firmware="plain",
-                 layout="esp", panics=False):
+                 layout="esp", panics=False, post=None):
         self.name = name
         self.topo = topo if topo is not None else qemu.Topology()
         self.cmdline = cmdline
@@ -57,6 +57,7 @@ class Case:
         self.screen_rows = []
         self.firmware = firmware      # qemu.FIRMWARE key: "plain" or "secboot"
         self.layout = layout          # "esp": build/esp.img; "gpt": build/disk.img
+        self.post = post              # fn(case, work, image) -> errors, after QEMU stopped
 
 
 def clean(text):
@@ -147,6 +148,11 @@ def run_case(case, image, build):
         if case.screen_rows:
             with open(logpath, "a") as f:
                 f.write("--- screen:\n" + "\n".join(case.screen_rows) + "\n")
+        if case.post:
+            try:
+                errors += case.post(case, work, img)
+            except Exception as ex:
+                errors.append(f"post check {case.post.__name__} raised {ex!r}")
         for check in case.checks:
             try:
                 errors += check(text, case)
