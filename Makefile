@@ -99,7 +99,7 @@ CONSOLE_FONT ?= /usr/share/consolefonts/default8x16.psf.gz
 $(BUILD)/gen/font.c: tools/psf.py | deps-build
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/psf.py c $(CONSOLE_FONT) $@
-$(BUILD)/kernel-obj/gen/font.o: $(BUILD)/gen/font.c
+$(BUILD)/kernel-obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
@@ -111,9 +111,25 @@ $(BUILD)/kernel-obj/%.o: %.S | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
 
-$(BUILD)/esp/EFI/BOOT/kernel.elf: $(KERNEL_OBJS) kernel/kernel.ld
+# Two links, as Linux's kallsyms: the first with an empty symbol table
+# gives every function's address; tools/mkksyms.py turns them into
+# build/gen/ksyms.c (lib/ksyms.h), linked last into .rodata, after .text, so
+# no function moves (checked: the build fails if one does).
+$(BUILD)/gen/ksyms0.c: tools/mkksyms.py
 	@mkdir -p $(dir $@)
-	$(LD) $(KERNEL_LDFLAGS) $(KERNEL_OBJS) -o $@
+	$(PYTHON) tools/mkksyms.py --empty $@
+
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) $(BUILD)/kernel-obj/gen/ksyms0.o kernel/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) $(KERNEL_OBJS) $(BUILD)/kernel-obj/gen/ksyms0.o -o $@
+
+$(BUILD)/gen/ksyms.c: $(BUILD)/kernel.pass1.elf tools/mkksyms.py
+	$(PYTHON) tools/mkksyms.py $< $@
+
+$(BUILD)/esp/EFI/BOOT/kernel.elf: $(KERNEL_OBJS) $(BUILD)/kernel-obj/gen/ksyms.o $(BUILD)/kernel.pass1.elf
+	@mkdir -p $(dir $@)
+	$(LD) $(KERNEL_LDFLAGS) $(KERNEL_OBJS) $(BUILD)/kernel-obj/gen/ksyms.o -o $@.tmp
+	$(PYTHON) tools/mkksyms.py --check $(BUILD)/kernel.pass1.elf $@.tmp
+	mv $@.tmp $@
 
 # ---------------------------------------------------------------- ESP image
 ESP_FILES := $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI $(BUILD)/esp/EFI/BOOT/kernel.elf \

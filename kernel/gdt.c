@@ -59,8 +59,13 @@ static uint64_t gdt[5] __attribute__((aligned(16))) = {
 static struct tss64 tss __attribute__((aligned(16)));
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 
-/* IST stacks, also read by the stack-trace bounds check (kernel/trap.c). */
-uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stacks[IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+void ist_stack_bounds(unsigned i, uint64_t *lo, uint64_t *hi)
+{
+	*lo = (uint64_t)(uintptr_t)ist_stacks[i % IST_STACKS];
+	*hi = *lo + IST_STACK_SIZE;
+}
 
 extern const uint64_t trap_stubs[IDT_VECTORS];   /* kernel/trap_entry.S */
 

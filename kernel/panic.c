@@ -18,10 +18,9 @@
 #include "kernel/panic.h"
 #include "kernel/reboot.h"
 #include "kernel/serial.h"
-#include "kernel/trap.h"
+#include "kernel/stacktrace.h"
 
 #define PANIC_MSG_MAX    256
-#define PANIC_TRACE_MAX  16
 
 static volatile int panic_depth;
 
@@ -97,16 +96,17 @@ __noreturn void panic(const char *fmt, ...)
 {
 	static char msg[PANIC_MSG_MAX];
 	uint64_t caller = (uint64_t)(uintptr_t)__builtin_return_address(0);
+	char sym[96];
 	va_list ap;
 
 	va_start(ap, fmt);
 	panic_begin(fmt, ap, msg, sizeof(msg));
 	va_end(ap);
 
-	printk(KERN_EMERG "panic: called from [<%016lx>] (addr2line -e kernel.elf 0x%lx)\n",
-	       caller, caller);
+	printk(KERN_EMERG "panic: called from [<%016lx>] %s\n", caller,
+	       stack_trace_symbol(caller, true, sym, sizeof(sym)));
 	printk(KERN_EMERG "Call Trace:\n");
-	stack_trace_print((uint64_t)(uintptr_t)__builtin_frame_address(0), PANIC_TRACE_MAX);
+	stack_trace_print((uint64_t)(uintptr_t)__builtin_frame_address(0));
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	panic_finish();
 }

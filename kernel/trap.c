@@ -1,6 +1,7 @@
 /*
  * trap.c - the fatal-exception path: name the exception, dump the CPU state
- * in Linux's oops layout, walk the frame-pointer chain, then panic.
+ * in Linux's oops layout, print the Call Trace (kernel/stacktrace.c), then
+ * panic.
  *
  * Every exception is fatal in this kernel (nothing is demand-paged, no
  * interrupts are enabled), so the handler never returns; trap_entry.S still
@@ -13,11 +14,8 @@
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
+#include "kernel/stacktrace.h"
 #include "kernel/trap.h"
-
-#define STACK_TRACE_MAX  16
-
-extern uint8_t ist_stacks[3][IST_STACK_SIZE];   /* kernel/gdt.c */
 
 static const char *const trap_names[32] = {
 	[0]  = "#DE Divide Error",
@@ -57,57 +55,6 @@ static const char *const trap_names[32] = {
 const char *trap_name(uint64_t vector)
 {
 	return vector < 32 ? trap_names[vector] : "unknown vector";
-}
-
-/* True if [addr, addr + len) lies inside one stack the kernel knows. */
-static bool on_known_stack(uint64_t addr, uint64_t len)
-{
-	uint64_t lo, hi;
-
-	if (addr + len < addr)
-		return false;
-	hi = boot_stack_top;
-	lo = hi - boot_stack_size;
-	if (boot_stack_top && addr >= lo && addr + len <= hi)
-		return true;
-	for (int i = 0; i < 3; i++) {
-		lo = (uint64_t)(uintptr_t)ist_stacks[i];
-		hi = lo + IST_STACK_SIZE;
-		if (addr >= lo && addr + len <= hi)
-			return true;
-	}
-	return false;
-}
-
-void stack_trace_print(uint64_t rbp, unsigned max)
-{
-	unsigned n = 0;
-
-	while (n < max) {
-		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
-		uint64_t next, ret;
-
-		if (rbp == 0)
-			break;
-		if ((rbp & 7) || !on_known_stack(rbp, 16)) {
-			printk(KERN_EMERG " <frame pointer %016lx outside the known stacks: trace ends>\n", rbp);
-			return;
-		}
-		next = frame[0];
-		ret = frame[1];
-		if (ret == 0)
-			break;
-		printk(KERN_EMERG " [<%016lx>]%s\n", ret,
-		       ret >= KERNEL_LINK_ADDR ? "" : " (not kernel text)");
-		n++;
-		if (next != 0 && next <= rbp) {
-			printk(KERN_EMERG " <frame chain goes down the stack at %016lx: trace ends>\n", next);
-			return;
-		}
-		rbp = next;
-	}
-	if (n == max && rbp)
-		printk(KERN_EMERG " <trace cut at %u frames>\n", max);
 }
 
 /* Linux's wording for the #PF error code (arch/x86/mm/fault.c show_fault_oops). */
@@ -156,8 +103,8 @@ void trap_handler(struct trap_frame *f)
 	printk(KERN_EMERG "R13: %016lx R14: %016lx R15: %016lx\n", f->r13, f->r14, f->r15);
 	printk(KERN_EMERG "CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n", cr0, cr2, cr3, cr4);
 	printk(KERN_EMERG "Call Trace:\n");
-	printk(KERN_EMERG " [<%016lx>] (faulting instruction)\n", f->rip);
-	stack_trace_print(f->rbp, STACK_TRACE_MAX);
+	stack_trace_print_addr(f->rip, false, " (faulting instruction)");
+	stack_trace_print(f->rbp);
 	if (f->vector == 14)
 		panic_from_trap("Fatal exception: %s at RIP %016lx, address %016lx",
 				trap_name(f->vector), f->rip, cr2);

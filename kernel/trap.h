@@ -39,12 +39,9 @@ void trap_handler(struct trap_frame *f);
 /* "#PF Page Fault" etc. for vectors 0..31, "vector N" otherwise. */
 const char *trap_name(uint64_t vector);
 
-/*
- * Print up to `max` return addresses (" [<addr>]" lines, Linux's Call Trace
- * body) by following the frame-pointer chain from rbp.  Every frame is checked first (aligned,
- * inside a known stack, moving up), so a corrupt chain ends the trace
- * instead of faulting.
- */
-void stack_trace_print(uint64_t rbp, unsigned max);
+/* [*lo, *hi) of IST stack i (0 .. IST_STACKS - 1), for the stack-trace
+ * bounds check (kernel/stacktrace.c). */
+#define IST_STACKS  3
+void ist_stack_bounds(unsigned i, uint64_t *lo, uint64_t *hi);
 
 #endif /* KERNEL_TRAP_H */
