@@ -531,6 +531,37 @@ def build_dir():
     return os.path.join(ROOT, os.environ.get("BUILD_DIR", "build"))
 
 
+# Symbolised traces (issue 9): the trace of fault=<kind> names fault_inject,
+# kmain and _start as Linux's %pS/%pB do, and the chain reaches _start.
+TRACE = r"^ \[<ffffffff8[0-9a-f]{7}>\] "
+SYM = r"\+0x[0-9a-f]+/0x[0-9a-f]+"
+FAULT_TRACE = [TRACE + r"fault_inject" + SYM + r" \(faulting instruction\)$",
+               TRACE + r"kmain" + SYM + "$", TRACE + r"_start" + SYM + "$"]
+
+
+def check_oops_decoded(text, case):
+    """tools/decode-oops (addr2line over this build's kernel.elf) resolves
+    every frame of the trace: fault_inject and kmain to kernel/main.c,
+    _start to kernel/entry.S; at least fault_inject's frame is there."""
+    elf = os.path.join(build_dir(), "esp", "EFI", "BOOT", "kernel.elf")
+    p = subprocess.run([os.path.join(ROOT, "tools", "decode-oops"), "-e", elf], input=text,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return [f"decode-oops exit {p.returncode}: {(p.stdout + p.stderr)[-500:]}"]
+    errs, seen = [], set()
+    for line in p.stdout.splitlines():
+        m = re.search(r"\[<[0-9a-f]{16}>\] (fault_inject|kmain|_start)\+0x[0-9a-f]+/0x[0-9a-f]+.* (\S+):(\d+)$", line)
+        if not m:
+            continue
+        seen.add(m.group(1))
+        want = "kernel/entry.S" if m.group(1) == "_start" else "kernel/main.c"
+        if m.group(2) != want:
+            errs.append(f"{m.group(1)} decoded to {m.group(2)}, expected {want}: {line.strip()}")
+    if "fault_inject" not in seen:
+        errs.append("no decoded fault_inject frame:\n" + p.stdout[-1500:])
+    return errs
+
+
 SNAKEOIL_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
 
 
@@ -613,10 +644,17 @@ CASES = [
     Case("kernel-fault-pf", cmdline="qemu_exit fault=pf", exit=EXIT_FAILURE,
          expect=[r"^traps: #PF Page Fault \(vector 14\)", r"^BUG: unable to handle page fault for address: ",
                  r"^RIP: 0008:ffffffff8", r"^RAX: ", r"^CR0: .*CR2: ", r"^Call Trace:",
-                 r"^Kernel panic - not syncing: Fatal exception: #PF"], forbid=[r"^boot: done"]),
+                 r"^Kernel panic - not syncing: Fatal exception: #PF"] + FAULT_TRACE,
+         forbid=[r"^boot: done", r"trace ends", r"trace cut"], checks=[check_oops_decoded]),
     Case("kernel-fault-df", cmdline="qemu_exit fault=df", exit=EXIT_FAILURE,
-         expect=[r"#DF Double Fault \(vector 8\)", r"^RIP: ", r"^Kernel panic - not syncing: Fatal exception: #DF"],
-         forbid=[r"^boot: done"]),
+         expect=[r"#DF Double Fault \(vector 8\)", r"^RIP: ", r"^Kernel panic - not syncing: Fatal exception: #DF"]
+         + FAULT_TRACE, forbid=[r"^boot: done", r"trace ends", r"trace cut"], checks=[check_oops_decoded]),
+    # panic() walks from its own frame: the caller and the whole chain, symbolised.
+    Case("kernel-fault-bug", cmdline="qemu_exit fault=bug", exit=EXIT_FAILURE,
+         expect=[r"^Kernel panic - not syncing: kernel/main\.c:\d+: fault=bug",
+                 r"^panic: called from \[<ffffffff8[0-9a-f]{7}>\] fault_inject" + SYM + "$",
+                 TRACE + r"fault_inject" + SYM + "$"] + FAULT_TRACE[1:],
+         forbid=[r"^boot: done", r"trace ends", r"trace cut"], checks=[check_oops_decoded]),
     Case("kernel-fault-nested", cmdline="qemu_exit fault=nested", exit=EXIT_FAILURE,
          expect=[r"^Kernel panic - nested panic: "], forbid=[r"^boot: done"]),
     # -- one command-line parser (issue 9): a bad value reported by the stage
