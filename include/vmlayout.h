@@ -9,9 +9,9 @@
  *   0x00007fffffffffff +-------------------------------+
  *                      |       (non-canonical)         |
  *   0xffff888000000000 +-------------------------------+  DIRECT_MAP_BASE (Linux's
- *                      | direct map of all RAM         |  __PAGE_OFFSET): phys P is
- *                      | 1 GiB pages where CPUID has   |  at DIRECT_MAP_BASE + P,
- *                      | them, else 2 MiB; RW, NX      |  up to DIRECT_MAP_MAX
+ *                      | direct map of RAM and ACPI    |  __PAGE_OFFSET): phys P is
+ *                      | only: 1G/2M pages where whole,|  at DIRECT_MAP_BASE + P,
+ *                      | 4K at edges; RW (text R), NX  |  up to DIRECT_MAP_MAX
  *   0xffffc88000000000 +-------------------------------+
  *                      |       (unused)                |
  *   0xffffc90000000000 +-------------------------------+  IOMAP_BASE (Linux's vmalloc
