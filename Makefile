@@ -79,10 +79,11 @@ $(BUILD)/loader.so: $(LOADER_OBJS)
 # --strip-all: no COFF symbol table after the last section, where an
 # Authenticode signature would not cover it (sbsign warns "gaps between
 # PE/COFF sections"); gdb reads symbols from loader.so.
-$(BUILD)/esp/EFI/BOOT/BOOTX64.EFI: $(BUILD)/loader.so
+$(BUILD)/esp/EFI/BOOT/BOOTX64.EFI: $(BUILD)/loader.so tools/pe_nxcompat.py
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 	           -j .rel.* -j .rela.* -j .reloc --strip-all --target=efi-app-x86_64 $< $@
+	$(PYTHON) tools/pe_nxcompat.py $< $@
 
 # ---------------------------------------------------------------- kernel
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INCLUDES) -DKERNEL \

@@ -3,10 +3,12 @@
  * sized beforehand with slack, ExitBootServices (retrying into the same
  * buffer on a stale map key, with nothing allocated in between), normalise
  * the map into the handoff, keep a copy of the raw map, seal the handoff
- * last, switch on NX and CR0.WP, and jump through the identity-mapped
- * trampoline to the kernel.
+ * last, leave 5-level paging if the firmware used it, switch on NX, and
+ * jump through the identity-mapped trampoline (which sets CR0.WP once it
+ * runs on the kernel's own tables) to the kernel.
  */
 #include "efi/loader.h"
+#include "efi/paging.h"
 #include "mm/physmap.h"
 #include "vmlayout.h"
 
@@ -14,8 +16,30 @@
 #define EXIT_RETRIES     8
 
 extern const uint8_t loader_trampoline_start[], loader_trampoline_end[];
+extern const uint8_t loader_la57_toggle[], loader_la57_ljmp[], loader_la57_ret64[];
+extern const uint8_t loader_trampoline_gdt[], loader_trampoline_gdtr[];
 typedef void (*trampoline_fn)(uint64_t handoff_pa, uint64_t cr3, uint64_t rsp,
 			      uint64_t entry) __noreturn;
+typedef void (*la57_toggle_fn)(uint64_t new_top_pa);
+
+/*
+ * EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, 7.2.x "Memory Attribute
+ * Protocol"); gnu-efi 3.0 does not define it.  Firmware that maps
+ * EfiLoaderCode allocations non-executable offers it so loaders can change
+ * that (Linux's EFI stub uses it the same way).
+ */
+#define MEMATTR_GUID { 0xf4560cf6, 0x40ec, 0x4b4a, \
+		       { 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 } }
+struct memattr_protocol {
+	EFI_STATUS (EFIAPI *get)(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				 UINT64 len, UINT64 *attr);
+	EFI_STATUS (EFIAPI *set)(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				 UINT64 len, UINT64 attr);
+	EFI_STATUS (EFIAPI *clear)(struct memattr_protocol *self, EFI_PHYSICAL_ADDRESS base,
+				   UINT64 len, UINT64 attr);
+};
+_Static_assert(sizeof(struct memattr_protocol) == 24, "three function pointers");
+_Static_assert(__builtin_offsetof(struct memattr_protocol, clear) == 16, "Clear is third");
 
 static struct physmap_entry keep[LOADER_MAX_ALLOCS];
 
@@ -60,6 +84,86 @@ static void fill_handoff(struct loader *l)
 	h->trampoline_pa = l->trampoline_pa;
 	h->boot_apic_id = l->boot_apic_id;
 	h->smp_trampoline_pa = l->smp_trampoline_pa;
+}
+
+/* The trampoline into its page (patched), then executable and read-only
+ * through the memory attribute protocol where the firmware has one. */
+static EFI_STATUS install_trampoline(struct loader *l)
+{
+	static EFI_GUID guid = MEMATTR_GUID;
+	const struct paging_layout lay = {
+		.size = (size_t)(loader_trampoline_end - loader_trampoline_start),
+		.toggle = (size_t)(loader_la57_toggle - loader_trampoline_start),
+		.ljmp = (size_t)(loader_la57_ljmp - loader_trampoline_start),
+		.ret64 = (size_t)(loader_la57_ret64 - loader_trampoline_start),
+		.gdt = (size_t)(loader_trampoline_gdt - loader_trampoline_start),
+		.gdtr = (size_t)(loader_trampoline_gdtr - loader_trampoline_start),
+	};
+	struct memattr_protocol *ma = NULL;
+	const char *why;
+	EFI_STATUS st;
+
+	why = paging_trampoline_install((uint8_t *)(uintptr_t)l->trampoline_pa, l->trampoline_pa,
+					loader_trampoline_start, &lay);
+	if (why) {
+		loader_printf("loader: %s: %s\n", why, efi_status_str(EFI_LOAD_ERROR));
+		return EFI_LOAD_ERROR;
+	}
+	st = uefi_call_wrapper(BS->LocateProtocol, 3, &guid, NULL, (void **)&ma);
+	if (EFI_ERROR(st) || ma == NULL) {
+		loader_printf("loader: trampoline at 0x%llx: no EFI_MEMORY_ATTRIBUTE_PROTOCOL, kept as"
+			      " the firmware maps EfiLoaderCode\n",
+			      (unsigned long long)l->trampoline_pa);
+		return EFI_SUCCESS;
+	}
+	st = uefi_call_wrapper(ma->clear, 4, ma, l->trampoline_pa, PAGE_SIZE, EFI_ATTR_XP);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot make the trampoline page executable"
+			      " (EFI_MEMORY_ATTRIBUTE_PROTOCOL.ClearMemoryAttributes): %s - the"
+			      " firmware refuses executable loader memory\n", efi_status_str(st));
+		return st;
+	}
+	st = uefi_call_wrapper(ma->set, 4, ma, l->trampoline_pa, PAGE_SIZE, EFI_ATTR_RO);
+	loader_printf("loader: trampoline at 0x%llx: EFI_MEMORY_ATTRIBUTE_PROTOCOL: executable%s\n",
+		      (unsigned long long)l->trampoline_pa,
+		      EFI_ERROR(st) ? " (read-only refused)" : ", read-only");
+	return EFI_SUCCESS;
+}
+
+/*
+ * After ExitBootServices, interrupts off: leave 5-level paging if the
+ * firmware used it (test only: enter it first).  Page 0 of switch_pa gets
+ * the test's PML5, page 1 the 4-level table the toggle loads.
+ */
+static void leave_la57(struct loader *l)
+{
+	la57_toggle_fn toggle = (la57_toggle_fn)(uintptr_t)(l->trampoline_pa +
+		(uintptr_t)(loader_la57_toggle - loader_trampoline_start));
+	uint64_t *pml5 = (uint64_t *)(uintptr_t)l->switch_pa;
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)(l->switch_pa + PAGE_SIZE);
+	phys_addr_t top;
+	uint32_t dropped;
+	const char *why;
+
+	if (l->opt.paging_test_la57 && l->la57_cpu && !(read_cr4() & X86_CR4_LA57)) {
+		paging_make_pml5(pml5, read_cr3() & PAGING_ADDR_MASK);
+		toggle(l->switch_pa);
+		loader_printf("loader: paging_test=la57: now in 5-level paging (CR4.LA57=%u, PML5 at"
+			      " 0x%llx)\n", (unsigned)((read_cr4() & X86_CR4_LA57) != 0),
+			      (unsigned long long)(read_cr3() & PAGING_ADDR_MASK));
+	}
+	if (!(read_cr4() & X86_CR4_LA57))
+		return;
+	top = paging_pml4_of_pml5((const uint64_t *)(uintptr_t)(read_cr3() & PAGING_ADDR_MASK),
+				  &dropped, &why);
+	if (top == 0)
+		fatal_after_exit(why, 0);
+	loader_memcpy(pml4, (const void *)(uintptr_t)top, PAGE_SIZE);
+	toggle(l->switch_pa + PAGE_SIZE);
+	loader_printf("loader: left 5-level paging: CR4.LA57=%u, 4-level copy of PML5[0] at"
+		      " 0x%llx%s\n", (unsigned)((read_cr4() & X86_CR4_LA57) != 0),
+		      (unsigned long long)(l->switch_pa + PAGE_SIZE),
+		      dropped ? " (mappings above 256 TiB dropped)" : "");
 }
 
 EFI_STATUS exit_and_jump(struct loader *l)
@@ -116,8 +220,9 @@ EFI_STATUS exit_and_jump(struct loader *l)
 			      HANDOFF_PHYSMAP_MAX, n);
 		return EFI_BUFFER_TOO_SMALL;
 	}
-	__builtin_memcpy((void *)(uintptr_t)l->trampoline_pa, loader_trampoline_start,
-			 (size_t)(loader_trampoline_end - loader_trampoline_start));
+	st = install_trampoline(l);
+	if (EFI_ERROR(st))
+		return st;
 	loader_printf("loader: memory map %llu descriptors of %llu bytes -> %d entries,"
 		      " %u loader-owned; exiting boot services\n",
 		      (unsigned long long)(size / dsize), (unsigned long long)dsize, n,
@@ -159,8 +264,8 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	handoff_seal(h);
 
 	cli();
+	leave_la57(l);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | X86_EFER_NXE);
-	write_cr0(read_cr0() | X86_CR0_WP);
 	((trampoline_fn)(uintptr_t)l->trampoline_pa)(
 		(uint64_t)(uintptr_t)h, l->boot_cr3,
 		ALIGN_DOWN(DIRECT_MAP_BASE + l->stack_pa + LOADER_STACK_SIZE, 16), l->img.entry);

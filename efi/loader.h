@@ -83,8 +83,10 @@ struct loader {
 
 	uint64_t tsc_start;                 /* TSC at efi_main */
 	uint32_t boot_apic_id;
-	bool gbpages, nx;
+	bool gbpages, nx, la57_cpu;         /* la57_cpu: CPUID.7.0:ECX[16] */
+	bool la57_firmware;                 /* CR4.LA57 was set when we started */
 	phys_addr_t stack_pa, trampoline_pa, smp_trampoline_pa;
+	phys_addr_t switch_pa;              /* 2 pages below 4 GiB for LA57 toggles */
 	uint64_t boot_cr3;                  /* root of the copy the boot CPU uses */
 
 	struct loader_iomap iomap[LOADER_MAX_IOMAPS];

@@ -180,11 +180,25 @@ static EFI_STATUS alloc_boot_pages(struct loader *l)
 		loader_printf("loader: cannot allocate the boot stack: %s\n", efi_status_str(st));
 		return st;
 	}
-	/* Loader code, not data: firmware with NX protection maps data NX. */
-	st = loader_alloc(l, AllocateAnyPages, EfiLoaderCode, 1, &l->trampoline_pa,
+	/* Loader code, not data: firmware with NX protection maps data NX
+	 * (exit.c makes it executable through EFI_MEMORY_ATTRIBUTE_PROTOCOL
+	 * where the firmware has it).  Below 4 GiB: the LA57 toggle runs
+	 * 32-bit code from it. */
+	l->trampoline_pa = 0xffffffffULL;
+	st = loader_alloc(l, AllocateMaxAddress, EfiLoaderCode, 1, &l->trampoline_pa,
 			  OWNER_TRAMPOLINE);
 	if (EFI_ERROR(st)) {
-		loader_printf("loader: cannot allocate the trampoline page: %s\n",
+		loader_printf("loader: cannot allocate the trampoline page below 4 GiB: %s\n",
+			      efi_status_str(st));
+		return st;
+	}
+	/* Two table pages below 4 GiB for leaving (or, test only, entering)
+	 * 5-level paging; data only, read by the CPU's page walks. */
+	l->switch_pa = 0xffffffffULL;
+	st = loader_alloc(l, AllocateMaxAddress, EfiLoaderData, 2, &l->switch_pa,
+			  OWNER_TRAMPOLINE);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot allocate 2 pages below 4 GiB for the paging switch: %s\n",
 			      efi_status_str(st));
 		return st;
 	}
@@ -238,6 +252,8 @@ static void cpu_features(struct loader *l)
 		l->nx = r.edx & (1u << 20);
 		l->gbpages = r.edx & (1u << 26);
 	}
+	if (max_leaf >= 7)
+		l->la57_cpu = cpuid_count(7, 0).ecx & (1u << 16);
 }
 
 /* TSC ticks over a 10 ms Stall. */
@@ -441,14 +457,16 @@ static EFI_STATUS loader_run(struct loader *l)
 			      " enforced, refusing to boot\n", efi_status_str(EFI_UNSUPPORTED));
 		return EFI_UNSUPPORTED;
 	}
-	/* LA57 cannot be cleared while paging is on: our 4-level root in CR3
-	 * would be walked as a PML5 and the jump would triple-fault. */
-	if (read_cr4() & X86_CR4_LA57) {
-		loader_printf("loader: the firmware runs with 5-level paging (CR4.LA57): %s - the"
-			      " kernel's page tables are 4-level; turn 5-level paging off in the"
-			      " firmware setup\n", efi_status_str(EFI_UNSUPPORTED));
-		return EFI_UNSUPPORTED;
-	}
+	/* 5-level paging: kept while boot services run, left after
+	 * ExitBootServices (exit.c, paging.h). */
+	l->la57_firmware = read_cr4() & X86_CR4_LA57;
+	if (l->la57_firmware)
+		loader_printf("loader: the firmware runs with 5-level paging (CR4.LA57): switching to"
+			      " 4-level paging after ExitBootServices\n");
+	if (l->opt.paging_test_la57 && !l->la57_firmware)
+		loader_printf("loader: paging_test=la57 (test only): %s\n", l->la57_cpu ?
+			      "entering 5-level paging after ExitBootServices, then leaving it" :
+			      "this CPU has no LA57 (QEMU: -cpu max,la57=on): nothing to test");
 	l->h->tsc_khz = measure_tsc_khz();
 	loader_printf("loader: boot CPU APIC id 0x%x, TSC %llu kHz, 1G pages %s\n",
 		      l->boot_apic_id, (unsigned long long)l->h->tsc_khz,

@@ -29,6 +29,16 @@ static const char *set_pgd_test(void *ctx, const char *val)
 	return NULL;
 }
 
+/* Test only: paging_test=la57 enters 5-level paging after ExitBootServices
+ * so that the way out of it runs on firmware that never enables it. */
+static const char *set_paging_test(void *ctx, const char *val)
+{
+	if (!cmdline_val_is(val, "la57"))
+		return "takes la57";
+	((struct loader_options *)ctx)->paging_test_la57 = true;
+	return NULL;
+}
+
 /* efi_fake_mem=size@start:attr[,...] (test only; physmap_parse_fake).  The
  * reason lives in a static buffer: the parser copies it at once, and only
  * the loader calls this handler (the kernel knows the table as foreign). */
@@ -58,5 +68,6 @@ const struct cmdline_param loader_params[] = {
 	{ "pgd_test",     CMDLINE_VALUE, set_pgd_test },
 	{ "efi_fake_mem", CMDLINE_VALUE, set_efi_fake_mem },
 	{ "preflight",    CMDLINE_FLAG,  set_preflight },
+	{ "paging_test",  CMDLINE_VALUE, set_paging_test },
 	CMDLINE_END
 };

@@ -17,6 +17,7 @@ struct loader_options {
 	bool pgd_test_elsewhere;    /* pgd_test=boot-elsewhere (test only) */
 	bool pgd_test_no_trampoline;   /* pgd_test=no-trampoline (test only) */
 	bool pgd_test_node1_full;   /* pgd_test=node1-full (test only) */
+	bool paging_test_la57;      /* paging_test=la57 (test only): enter, then leave, LA57 */
 	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
 	uint32_t nr_fake;
 	bool preflight;             /* preflight: survey the machine, write files, return */

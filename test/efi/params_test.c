@@ -49,9 +49,14 @@ static void test_loader_params_every_option(void **state)
 	assert_int_equal(lo.fake[0].end, 0x40000000);
 	assert_int_equal(lo.fake[0].set, 0x40000);
 	assert_int_equal(lo.fake[1].clear, 0x8);
+	assert_int_equal(parse("paging_test=la57"), 0);
+	assert_true(lo.paging_test_la57);
+	assert_int_equal(parse("paging_test=la48"), 1);
+	assert_false(lo.paging_test_la57);
 	for (const struct cmdline_param *p = loader_params; p->name; p++)
 		assert_true(!strcmp(p->name, "ktext") || !strcmp(p->name, "pgd_test") ||
-			    !strcmp(p->name, "efi_fake_mem") || !strcmp(p->name, "preflight"));
+			    !strcmp(p->name, "efi_fake_mem") || !strcmp(p->name, "preflight") ||
+			    !strcmp(p->name, "paging_test"));
 	assert_int_equal(parse("preflight"), 0);
 	assert_true(lo.preflight);
 }

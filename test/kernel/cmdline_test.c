@@ -82,6 +82,7 @@ static const struct option_case cases[] = {
 	{ "ktext=off",                 foreign },
 	{ "pgd_test=boot-elsewhere",   foreign },
 	{ "efi_fake_mem=64M@0x3c000000:0x40000", foreign },
+	{ "paging_test=la57",          foreign },
 	{ "console=ttyS0,115200",      foreign },
 	{ "earlycon",                  foreign },
 	{ "preflight",                 foreign },

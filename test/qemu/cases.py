@@ -900,6 +900,26 @@ CASES = [
                  r"^reboot: ACPI reset register: I/O port 0xcf9 <- 0x[0-9a-f]+$"],
          forbid=[r"^reboot: still running", r"^panic: halting", r"^boot: done"]),
 
+    # -- strict firmware and 5-level paging (issue 8.6).  Debian 12's OVMF
+    # (2022.11) never enables LA57, even on a CPU with it, and has no
+    # EFI_MEMORY_ATTRIBUTE_PROTOCOL: the loader enters 5-level paging itself
+    # after ExitBootServices (paging_test=la57, test only) and must leave it
+    # through the same 32-bit path real LA57 firmware takes.
+    Case("paging-la57-round-trip", cmdline="paging_test=la57 qemu_exit", extra=["-cpu", "max,la57=on"],
+         expect=[r"^loader: paging_test=la57 \(test only\): entering 5-level paging after ExitBootServices",
+                 r"^loader: trampoline at 0x[0-9a-f]{1,8}: no EFI_MEMORY_ATTRIBUTE_PROTOCOL",
+                 r"^loader: paging_test=la57: now in 5-level paging \(CR4.LA57=1, PML5 at 0x[0-9a-f]+\)",
+                 r"^loader: left 5-level paging: CR4.LA57=0, 4-level copy of PML5\[0\] at 0x[0-9a-f]+$",
+                 r"^boot: done"],
+         checks=[check_pgd]),
+    # CR0.WP is set by the trampoline on the kernel's own tables: without it
+    # a ring-0 write to read-only text would succeed silently.
+    Case("kernel-fault-wp", cmdline="qemu_exit fault=wp", exit=EXIT_FAILURE,
+         expect=[r"^traps: #PF Page Fault \(vector 14\), error code 0x3",
+                 r"^Kernel panic - not syncing: Fatal exception: #PF"], forbid=[r"^boot: done"]),
+    Case("paging-la57-cpu-without", cmdline="paging_test=la57 qemu_exit", extra=["-cpu", "max,la57=off"],
+         expect=[r"^loader: paging_test=la57 \(test only\): this CPU has no LA57", r"^boot: done"]),
+
     # -- buddy (issue 5)
     # The in-guest benchmark prints TSC-cycle figures (numbers, not judged here)
     # and runs 1M self-test operations per node.
