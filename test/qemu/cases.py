@@ -364,7 +364,7 @@ def check_screen_matches_serial(text, case):
     return errs
 
 
-def post_preflight(case, work, image):
+def post_preflight(case, work, image, folder="/EFI/BOOT"):
     """After a `preflight` run: the files are in the image's folder (mtools),
     the log holds the loader's lines, and numatopo reads the folder and
     prints the topology QEMU was given."""
@@ -372,14 +372,14 @@ def post_preflight(case, work, image):
     os.makedirs(out, exist_ok=True)
     errs = []
     for name in ("numaboot.log", "srat.dat", "slit.dat", "apic.dat", "memmap.txt"):
-        r = subprocess.run(["mcopy", "-n", "-i", image, f"::/EFI/BOOT/{name}", out],
+        r = subprocess.run(["mcopy", "-n", "-i", image, f"::{folder}/{name}", out],
                            capture_output=True, text=True)
         if r.returncode:
             errs.append(f"{name} not in the image: {r.stderr.strip()}")
     if errs:
         return errs
     log = open(os.path.join(out, "numaboot.log"), errors="replace").read()
-    for want in (r"^loader: command line \(cmdline\.txt\): \"preflight\"$",
+    for want in (r"^loader: command line \((cmdline\.txt|load options)\): \"preflight\"$",
                  r"^loader: preflight: 2 copies verified, \d+ mappings compared, 0 W\+X",
                  r"^loader: preflight: wrote srat\.dat \(\d+ bytes\)$",
                  r"^loader: preflight: ready to boot; survey written, returning to the firmware"):
@@ -397,6 +397,35 @@ def post_preflight(case, work, image):
     fake = Case("numatopo", topo=case.topo)
     errs += [f"numatopo: {e}" for e in check_topology(r.stdout, fake)]
     return errs
+
+
+def readme_shell_commands():
+    """The UEFI shell commands of README.md's real-machine section, as written."""
+    text = open(os.path.join(ROOT, "README.md")).read()
+    block = text[text.index("<!-- shell-route:"):]
+    block = block[block.index("```") + 3:]
+    block = block[:block.index("```")]
+    return [line.split("> ", 1)[1].strip() for line in block.splitlines() if "> " in line]
+
+
+def prep_readme_shell(work, image):
+    """The ESP as README.md says to lay it out (\\EFI\\numaboot\\, nothing in
+    \\EFI\\BOOT\\, so OVMF falls through to its shell) and the README's shell
+    commands as startup.nsh."""
+    build = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+    src = os.path.join(build, "esp", "EFI", "BOOT")
+    subprocess.run(["mmd", "-i", image, "::/EFI/numaboot"], check=True)
+    subprocess.run(["mcopy", "-i", image, os.path.join(src, "BOOTX64.EFI"),
+                    os.path.join(src, "kernel.elf"), "::/EFI/numaboot/"], check=True)
+    subprocess.run(["mdeltree", "-i", image, "::/EFI/BOOT"], check=True)
+    nsh = os.path.join(work, "startup.nsh")
+    with open(nsh, "w", newline="") as f:
+        f.write("".join(c + "\r\n" for c in readme_shell_commands()))
+    subprocess.run(["mcopy", "-i", image, nsh, "::/startup.nsh"], check=True)
+
+
+def post_readme_shell(case, work, image):
+    return post_preflight(case, work, image, folder="/EFI/numaboot")
 
 
 def check_screen_last_row(text, case):
@@ -878,6 +907,18 @@ CASES = [
     Case("preflight", cmdline="preflight", exit=None,
          expect=[r"^loader: preflight: wrote memmap\.txt", r"^loader: returning to the firmware: Success"],
          forbid=[r"exiting boot services", r"^numaboot version"], post=post_preflight),
+
+    # README.md's real-machine section, UEFI shell route, followed as written:
+    # preflight, the log typed back, then a kernel boot that resets (-no-reboot: exit 0).
+    Case("readme-shell-route", cmdline=None, exit=0, prep=prep_readme_shell, post=post_readme_shell,
+         timeout=240,
+         expect=[r"^FS0:\\EFI\\numaboot\\> BOOTX64\.EFI preflight",
+                 r"^loader: command line \(load options\): \"preflight\"$",
+                 r"^loader: preflight: ready to boot; survey written",
+                 r"^FS0:\\EFI\\numaboot\\> type numaboot\.log",
+                 r"^loader: command line \(load options\): \"reboot\"$",
+                 r"^boot: done$", r"^reboot: ACPI reset register: I/O port 0xcf9 <- 0x[0-9a-f]+$"],
+         forbid=[r"^reboot: still running"]),
 
     # -- reset (issue 11): QEMU runs with -no-reboot, so a reset ends it with
     # status 0; nothing may be printed after the method that worked.

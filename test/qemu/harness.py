@@ -37,7 +37,7 @@ class Case:
     def __init__(self, name, topo=None, cmdline="qemu_exit", exit=qemu.EXIT_SUCCESS,
                  expect=(), forbid=(), delete=(), replace=None, extra=(), checks=(),
                  timeout=150, image_hook=None, serial=None, screen=(), firmware="plain",
-                 layout="esp", panics=False, post=None):
+                 layout="esp", panics=False, post=None, prep=None):
         self.name = name
         self.topo = topo if topo is not None else qemu.Topology()
         self.cmdline = cmdline
@@ -58,6 +58,7 @@ class Case:
         self.firmware = firmware      # qemu.FIRMWARE key: "plain" or "secboot"
         self.layout = layout          # "esp": build/esp.img; "gpt": build/disk.img
         self.post = post              # fn(case, work, image) -> errors, after QEMU stopped
+        self.prep = prep              # fn(work, image): more mtools changes before the boot
 
 
 def clean(text):
@@ -81,6 +82,8 @@ def run_case(case, image, build):
         img, vars_file = qemu.prepare_image(image, work, cmdline=case.cmdline,
                                             delete=case.delete, replace=replace,
                                             firmware=case.firmware, layout=case.layout)
+        if case.prep:
+            case.prep(work, img)
         serial = os.path.join(work, "serial.log")
         extra = [a.replace("@LOG@", serial).replace("@WORK@", work) for a in case.serial + case.extra]
         if not case.serial:
