@@ -34,7 +34,11 @@ OBJCOPY  := objcopy
 CLANG    := clang
 PYTHON   := python3
 
-WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# Warnings are errors in every build (loader, kernel, host, fuzzers), so a
+# warning cannot land; `make WERROR=` builds anyway with a newer compiler
+# that warns about something new.
+WERROR   ?= -Werror
+WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 INCLUDES := -Iinclude -I.
 
 # ---------------------------------------------------------------- sources
@@ -56,9 +60,12 @@ HOST_CORE_SRCS := $(ACPI_SRCS) $(MM_SRCS) $(filter-out lib/string.c,$(LIB_SRCS))
 # ---------------------------------------------------------------- loader (gnu-efi)
 EFI_INC     := /usr/include/efi
 EFI_LIB     := /usr/lib
+# gnu-efi's call wrapper wants gcc to keep outgoing-argument space; clang
+# has no such option (and reserves it anyway).
+EFI_GCC_ONLY := $(if $(findstring clang,$(CC)),,-maccumulate-outgoing-args)
 EFI_CFLAGS  := -std=gnu11 -O2 -g $(WARN) $(INCLUDES) -I$(EFI_INC) -I$(EFI_INC)/x86_64 \
                -ffreestanding -fpic -fshort-wchar -fno-stack-protector -fno-strict-aliasing \
-               -mno-red-zone -maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER -DLOADER
+               -mno-red-zone $(EFI_GCC_ONLY) -DEFI_FUNCTION_WRAPPER -DLOADER
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds \
                -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
 
@@ -249,7 +256,7 @@ $(filter $(BUILD)/host/test/acpi/%,$(UNIT_TESTS)): $(ACPI_AML)
 # same core sources; corpora in test/fuzz/corpus/<name>/.
 FUZZ_SRCS    := $(wildcard test/fuzz/*_fuzz.c)
 FUZZERS      := $(patsubst test/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_CFLAGS  := -g -O1 $(INCLUDES) -DHOST -Itest/support \
+FUZZ_CFLAGS  := -g -O1 $(WARN) $(INCLUDES) -DHOST -Itest/support \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: test/fuzz/%.c $(HOST_CORE_SRCS) $(wildcard test/support/*.c) | deps-fuzz
 	@mkdir -p $(dir $@)
@@ -290,7 +297,13 @@ debug: deps-run all
 screenshot: deps-run all
 	$(PYTHON) test/qemu/screen.py shot $(BUILD)/esp.img doc/screenshot.png "$(CMDLINE)"
 
-test: deps-run deps-fuzz all $(UNIT_TESTS) $(FUZZERS) $(BUILD)/test-keys/snakeoil.key
+# The loader, kernel and host cores once more with clang, warnings as
+# errors, so neither compiler's warnings can land (objects in $(BUILD)/clang).
+clang-build: deps-fuzz
+	$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/esp/EFI/BOOT/BOOTX64.EFI \
+	    $(BUILD)/clang/esp/EFI/BOOT/kernel.elf $(BUILD)/clang/host/libcore.a
+
+test: deps-run deps-fuzz all clang-build $(UNIT_TESTS) $(FUZZERS) $(BUILD)/test-keys/snakeoil.key
 	$(PYTHON) test/run_tests.py --build $(BUILD) --fuzz-seconds $(FUZZ_SMOKE_SECONDS)
 
 fuzz: deps-fuzz $(FUZZERS)
@@ -306,7 +319,7 @@ bench: deps-build
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign
+.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign clang-build
 # Keep the test support objects: they are shared by every unit-test link.
 .SECONDARY: $(SUPPORT_OBJS)
 

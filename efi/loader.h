@@ -191,9 +191,9 @@ EFI_STATUS exit_and_jump(struct loader *l);
 
 /* Bulk copy and fill, 8 bytes at a time.  gnu-efi's memcpy/memset are
  * byte loops; rep movsb is fast on hardware but runs one iteration per
- * dispatch under QEMU's TCG.  The attribute keeps GCC from turning the
- * loops back into memcpy/memset calls. */
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
+ * dispatch under QEMU's TCG.  __no_libcall keeps the compiler from
+ * turning the loops back into memcpy/memset calls. */
+__no_libcall
 static inline void loader_memcpy(void *dst, const void *src, size_t n)
 {
 	uint64_t *d = dst;
@@ -209,7 +209,7 @@ static inline void loader_memcpy(void *dst, const void *src, size_t n)
 		*db++ = *sb++;
 }
 
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
+__no_libcall
 static inline void loader_memset(void *dst, uint8_t v, size_t n)
 {
 	uint64_t *d = dst, w = 0x0101010101010101ULL * v;

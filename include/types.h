@@ -40,6 +40,21 @@ typedef uint64_t pfn_t;         /* a physical frame number (phys >> PAGE_SHIFT) 
 #define __packed         __attribute__((packed))
 #define __noreturn       __attribute__((noreturn))
 #define __printf(a, b)   __attribute__((format(printf, a, b)))
+/* For hand-written copy/fill loops: GCC ("loop distribution") and clang
+ * ("loop idiom recognition") would turn them back into memcpy/memset calls,
+ * which inside memcpy itself recurse forever. */
+#ifdef __clang__
+#define __no_libcall     __attribute__((no_builtin))
+#else
+#define __no_libcall     __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
+/* Keep a function's own symbol (no ".constprop"/".isra" copies) for traces;
+ * clang makes no such clones and has no attribute for it. */
+#ifdef __clang__
+#define __noclone
+#else
+#define __noclone        __attribute__((noclone))
+#endif
 
 /* printf-like sink that freestanding modules report through (no I/O of their own). */
 typedef void (*printf_fn)(const char *fmt, ...) __printf(1, 2);

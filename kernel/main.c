@@ -162,7 +162,7 @@ static uint64_t tsc_to_us(const struct handoff *h, uint64_t cycles)
 /* fault=<kind>: test-only, makes the kernel fail in a chosen way so the
  * harness can check the exception dump.  Returns only for an unknown kind.
  * Not inlined, so the trace names it (the QEMU cases check that). */
-static __attribute__((noinline, noclone)) void fault_inject(const char *kind)
+static __attribute__((noinline)) __noclone void fault_inject(const char *kind)
 {
 	static uint8_t data_ret[16] __attribute__((aligned(16))) = { 0xc3 };  /* ret, in .data (NX) */
 	const char *k = kind;

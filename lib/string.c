@@ -9,10 +9,6 @@
  */
 #include "types.h"
 
-/* GCC turns copy/fill loops into calls to memcpy/memset ("loop
- * distribution"), which inside memcpy itself would recurse forever. */
-#define __no_libcall __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
 /* Word access that may alias anything. */
 typedef uint64_t __attribute__((may_alias)) word_t;
 

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* libFuzzer's entry point, defined by each <name>_fuzz.c. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #include "acpi/topology.h"
 
 #define FUZZ_CHECK(cond) do { if (!(cond)) { \
