@@ -86,8 +86,40 @@ static void fill_handoff(struct loader *l)
 	h->smp_trampoline_pa = l->smp_trampoline_pa;
 }
 
+/* Boot services run 1:1: a table entry's physical address is its pointer. */
+static const uint64_t *read_phys(void *ctx, phys_addr_t pa)
+{
+	return (const uint64_t *)(uintptr_t)pa;
+}
+
+/* The firmware's own tables must let us execute the trampoline page: a
+ * jump into an NX page after ExitBootServices could only triple-fault. */
+static EFI_STATUS check_trampoline_executable(struct loader *l, bool have_memattr)
+{
+	phys_addr_t pa;
+	bool nx, ro;
+
+	if (paging_lookup(read_cr3(), read_cr4() & X86_CR4_LA57, l->trampoline_pa, read_phys, NULL,
+			  &pa, &nx, &ro) < 0 || pa != l->trampoline_pa) {
+		loader_printf("loader: the firmware's page tables do not map the trampoline page 0x%llx"
+			      " 1:1: %s - UEFI requires an identity map while boot services run\n",
+			      (unsigned long long)l->trampoline_pa, efi_status_str(EFI_UNSUPPORTED));
+		return EFI_UNSUPPORTED;
+	}
+	if (nx) {
+		loader_printf("loader: the firmware maps the trampoline page 0x%llx (EfiLoaderCode)"
+			      " non-executable%s: %s - cannot jump to the kernel\n",
+			      (unsigned long long)l->trampoline_pa,
+			      have_memattr ? " even after ClearMemoryAttributes" :
+			      " and has no EFI_MEMORY_ATTRIBUTE_PROTOCOL", efi_status_str(EFI_UNSUPPORTED));
+		return EFI_UNSUPPORTED;
+	}
+	return EFI_SUCCESS;
+}
+
 /* The trampoline into its page (patched), then executable and read-only
- * through the memory attribute protocol where the firmware has one. */
+ * through the memory attribute protocol where the firmware has one, and
+ * checked in the firmware's tables. */
 static EFI_STATUS install_trampoline(struct loader *l)
 {
 	static EFI_GUID guid = MEMATTR_GUID;
@@ -114,7 +146,7 @@ static EFI_STATUS install_trampoline(struct loader *l)
 		loader_printf("loader: trampoline at 0x%llx: no EFI_MEMORY_ATTRIBUTE_PROTOCOL, kept as"
 			      " the firmware maps EfiLoaderCode\n",
 			      (unsigned long long)l->trampoline_pa);
-		return EFI_SUCCESS;
+		return check_trampoline_executable(l, false);
 	}
 	st = uefi_call_wrapper(ma->clear, 4, ma, l->trampoline_pa, PAGE_SIZE, EFI_ATTR_XP);
 	if (EFI_ERROR(st)) {
@@ -127,7 +159,7 @@ static EFI_STATUS install_trampoline(struct loader *l)
 	loader_printf("loader: trampoline at 0x%llx: EFI_MEMORY_ATTRIBUTE_PROTOCOL: executable%s\n",
 		      (unsigned long long)l->trampoline_pa,
 		      EFI_ERROR(st) ? " (read-only refused)" : ", read-only");
-	return EFI_SUCCESS;
+	return check_trampoline_executable(l, true);
 }
 
 /*

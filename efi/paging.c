@@ -57,3 +57,33 @@ void paging_make_pml5(uint64_t pml5[512], phys_addr_t pml4_pa)
 		pml5[i] = 0;
 	pml5[0] = (pml4_pa & PAGING_ADDR_MASK) | PAGING_P | PAGING_RW;
 }
+
+int paging_lookup(uint64_t cr3, bool la57, uint64_t va, paging_read_fn rd, void *ctx,
+		  phys_addr_t *pa, bool *nx, bool *ro)
+{
+	phys_addr_t table = cr3 & PAGING_ADDR_MASK;
+	int shift = la57 ? 48 : 39;
+
+	*nx = false;
+	*ro = false;
+	for (;; shift -= 9) {
+		const uint64_t *ep = rd(ctx, table + ((va >> shift) & 511) * 8);
+		uint64_t e;
+
+		if (ep == NULL)
+			return -1;
+		e = *ep;
+		if (!(e & PAGING_P))
+			return -1;
+		*nx |= (e & PAGING_NX) != 0;
+		*ro |= !(e & PAGING_RW);
+		/* A leaf: the 4 KiB level, or PS at the 1 GiB / 2 MiB levels. */
+		if (shift == 12 || ((shift == 30 || shift == 21) && (e & PAGING_PS))) {
+			uint64_t mask = (1ULL << shift) - 1;
+
+			*pa = ((e & PAGING_ADDR_MASK) & ~mask) | (va & mask);
+			return 0;
+		}
+		table = e & PAGING_ADDR_MASK;
+	}
+}

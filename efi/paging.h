@@ -66,6 +66,22 @@ const char *paging_trampoline_install(uint8_t *page, phys_addr_t page_pa, const 
  */
 phys_addr_t paging_pml4_of_pml5(const uint64_t pml5[512], uint32_t *dropped, const char **why);
 
+/* How paging_lookup reads a paging-structure entry: a pointer to the 8
+ * bytes at pa, or NULL when pa cannot be read. */
+typedef const uint64_t *(*paging_read_fn)(void *ctx, phys_addr_t pa);
+
+#define PAGING_NX         (1ULL << 63)
+
+/*
+ * Translate va through the tables at cr3 (5 levels if la57, else 4), as
+ * the CPU would: returns 0 with *pa and the effective permissions (*nx if
+ * any level has XD, *ro if any level lacks R/W), or -1 when va is not
+ * mapped or an entry cannot be read.  The loader asks this of the
+ * firmware's own tables before it jumps through the trampoline page.
+ */
+int paging_lookup(uint64_t cr3, bool la57, uint64_t va, paging_read_fn rd, void *ctx,
+		  phys_addr_t *pa, bool *nx, bool *ro);
+
 /* 4 -> 5 levels (test only): a PML5 whose entry 0 is the given PML4. */
 void paging_make_pml5(uint64_t pml5[512], phys_addr_t pml4_pa);
 

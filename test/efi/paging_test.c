@@ -112,6 +112,57 @@ static void test_paging_make_pml5(void **state)
 	}
 }
 
+/* A tiny physical memory of 16 pages at 0x100000 for page walks. */
+#define PM_BASE 0x100000ULL
+static uint64_t pm[16][512];
+
+static const uint64_t *pm_read(void *ctx, phys_addr_t pa)
+{
+	if (pa < PM_BASE || pa >= PM_BASE + sizeof(pm) || (pa & 7))
+		return NULL;
+	return &pm[(pa - PM_BASE) >> 12][(pa & 0xfff) / 8];
+}
+
+#define PG(i) (PM_BASE + (uint64_t)(i) * 4096)
+
+static void test_paging_lookup_4_and_5_levels(void **state)
+{
+	const uint64_t va = 0x7e520000;       /* PML4 0, PDPT 1, PD 0x1f2, PT 0x120 */
+	phys_addr_t pa;
+	bool nx, ro;
+
+	memset(pm, 0, sizeof(pm));
+	pm[0][0] = PG(1) | PAGING_P | PAGING_RW;                      /* PML4 -> PDPT */
+	pm[1][1] = PG(2) | PAGING_P | PAGING_RW;                      /* PDPT -> PD */
+	pm[2][0x1f2] = PG(3) | PAGING_P | PAGING_RW;                  /* PD -> PT */
+	pm[3][0x120] = 0x7e520000 | PAGING_P;                         /* RO, executable */
+	assert_int_equal(paging_lookup(PG(0) | 0x18, false, va + 0x10, pm_read, NULL, &pa, &nx, &ro), 0);
+	assert_int_equal(pa, 0x7e520010);
+	assert_false(nx);
+	assert_true(ro);
+	pm[2][0x1f2] |= PAGING_NX;                                     /* XD at the PD level */
+	assert_int_equal(paging_lookup(PG(0), false, va, pm_read, NULL, &pa, &nx, &ro), 0);
+	assert_true(nx);
+	/* a 2 MiB page */
+	pm[2][0x1f2] = 0x7e400000 | PAGING_P | PAGING_RW | PAGING_PS;
+	assert_int_equal(paging_lookup(PG(0), false, va + 5, pm_read, NULL, &pa, &nx, &ro), 0);
+	assert_int_equal(pa, 0x7e520005);
+	assert_false(nx || ro);
+	/* a 1 GiB page */
+	pm[1][1] = 0x40000000 | PAGING_P | PAGING_RW | PAGING_PS | PAGING_NX;
+	assert_int_equal(paging_lookup(PG(0), false, va, pm_read, NULL, &pa, &nx, &ro), 0);
+	assert_int_equal(pa, 0x7e520000);
+	assert_true(nx);
+	/* five levels: PML5 entry 0 -> the same PML4 */
+	pm[4][0] = PG(0) | PAGING_P | PAGING_RW;
+	assert_int_equal(paging_lookup(PG(4), true, va, pm_read, NULL, &pa, &nx, &ro), 0);
+	assert_int_equal(pa, 0x7e520000);
+	/* not mapped; an entry pointing outside readable memory */
+	assert_int_equal(paging_lookup(PG(0), false, 0x8000000000ULL, pm_read, NULL, &pa, &nx, &ro), -1);
+	pm[0][2] = 0x900000000ULL | PAGING_P;
+	assert_int_equal(paging_lookup(PG(0), false, 0x10000000000ULL, pm_read, NULL, &pa, &nx, &ro), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_paging_trampoline_install_refuses),
 		cmocka_unit_test(test_paging_pml4_of_pml5),
 		cmocka_unit_test(test_paging_make_pml5),
+		cmocka_unit_test(test_paging_lookup_4_and_5_levels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
