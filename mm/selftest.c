@@ -14,6 +14,7 @@
 #include "mm/mm.h"
 #include "mm/buddy.h"
 #include "mm/bootmem.h"
+#include "mm/pcp.h"
 
 static char st_msg[224];
 
@@ -274,6 +275,69 @@ static const char *st_stress(unsigned long ops_per_node)
 	return st_compare_to_base();
 }
 
+/*
+ * 5: every CPU's pagesets, driven from the calling CPU through
+ * buddy_alloc_cpu/buddy_free_cpu (the locks make that legal while those CPUs
+ * run): a CPU's page comes from its home node, its last freed page is the
+ * next one it gets, and blocks of orders 0-3 allocated on one CPU and freed
+ * on another (a remote node's page goes home, a local one onto the freeing
+ * CPU's list) leave, after a drain, the baseline.
+ */
+static const char *st_pcp_every_cpu(unsigned long ops)
+{
+	unsigned long rounds = MIN(ops, 200000UL), held = 0;
+	const char *err = NULL;
+
+	for (uint32_t c = 0; c < mm_nr_cpus; c++) {
+		struct page *p = buddy_alloc_cpu(c, 0, NUMA_NO_NODE, ZONE_NORMAL), *q;
+
+		if (!p)
+			ST_FAIL("cpu %u: order-0 allocation failed", c);
+		if (p->node != mm_cpu_home[c]) {
+			buddy_free_cpu(c, p, 0);
+			ST_FAIL("cpu %u: page of node %u, its home node is %u", c, p->node,
+				mm_cpu_home[c]);
+		}
+		buddy_free_cpu(c, p, 0);
+		q = buddy_alloc_cpu(c, 0, NUMA_NO_NODE, ZONE_NORMAL);
+		if (q)
+			buddy_free_cpu(c, q, 0);
+		if (q != p)
+			ST_FAIL("cpu %u: pfn 0x%llx freed last, pfn 0x%llx handed out next", c,
+				(unsigned long long)p->pfn, q ? (unsigned long long)q->pfn : 0ULL);
+	}
+	for (unsigned long i = 0; i < rounds && !err; i++) {
+		uint64_t r = st_rand();
+		uint32_t cpu = (uint32_t)((r >> 40) % mm_nr_cpus);
+
+		if (held == 0 || (held < ST_HELD && (r & 1))) {
+			unsigned int o = (unsigned int)((r >> 8) & 3);
+			struct page *p = buddy_alloc_cpu(cpu, o, NUMA_NO_NODE, ZONE_NORMAL);
+
+			if (!p)
+				continue;
+			err = st_check_block(p, o, ZONE_NORMAL);
+			st_held[held].page = p;
+			st_held[held].order = o;
+			held++;
+		} else {
+			unsigned long k = (unsigned long)((r >> 8) % held);
+
+			buddy_free_cpu(cpu, st_held[k].page, st_held[k].order);
+			st_held[k] = st_held[--held];
+		}
+		if (!err && (i & 4095) == 4095)
+			err = buddy_check(false);
+	}
+	while (held)
+		buddy_free(st_held[held - 1].page, st_held[held - 1].order), held--;
+	if (err)
+		return err;
+	if ((err = buddy_check(true)))
+		return err;
+	return st_compare_to_base();
+}
+
 static const struct {
 	const char *name;
 	const char *(*fn)(unsigned long ops);
@@ -282,6 +346,7 @@ static const struct {
 	{ "mm_node_locality", st_locality },
 	{ "mm_exhaust_follows_zonelist", st_exhaust },
 	{ "mm_random_stress", st_stress },
+	{ "mm_pcp_every_cpu", st_pcp_every_cpu },
 };
 
 int mm_selftest(unsigned long ops_per_node)

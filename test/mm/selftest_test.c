@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mm/mm.h"
+#include "mm/pcp.h"
 #include "mm/buddy.h"
 #include "test_support.h"
 #include "fake_machine.h"
@@ -34,6 +35,10 @@ static void machine_four_nodes(struct fake_machine *fm)
 	fm_entry(fm, 0x2000000, 0x2001000, PHYSMAP_LOADER, OWNER_TRAMPOLINE);
 	fm->h->smp_trampoline_pa = 0x7000;
 	fm->h->boot_node = 0;
+	fm_cpu(fm, 0);
+	fm_cpu(fm, 0);
+	fm_cpu(fm, 2);          /* memory-less node: its home is node 0 (15) */
+	fm_cpu(fm, 3);
 	assert_int_equal(fm_finish(fm), 0);
 }
 
@@ -45,12 +50,16 @@ static void test_mm_selftest_all_ok_four_nodes(void **state)
 	mm_init(fm.h);
 	test_log_reset();
 	assert_int_equal(mm_selftest(20000), 0);
-	assert_non_null(test_log_find("KTAP version 1\n1..4\n"));
+	assert_non_null(test_log_find("KTAP version 1\n1..5\n"));
 	assert_non_null(test_log_find("ok 1 - mm_every_order_every_node"));
 	assert_non_null(test_log_find("ok 2 - mm_node_locality"));
 	assert_non_null(test_log_find("ok 3 - mm_exhaust_follows_zonelist"));
 	assert_non_null(test_log_find("ok 4 - mm_random_stress"));
+	assert_non_null(test_log_find("ok 5 - mm_pcp_every_cpu"));
 	assert_null(test_log_find("not ok"));
+	assert_int_equal(mm_nr_cpus, 4);
+	assert_int_equal(mm_cpu_home[2], 0);
+	assert_int_equal(mm_cpu_home[3], 3);
 	/* node 0's nearest other node with memory is 1 (distance 20 < 30) */
 	assert_non_null(test_log_find("# node 0 drained, fallback went to node 1"));
 	assert_non_null(test_log_find("# node 3 drained, fallback went to node 1"));
@@ -86,7 +95,7 @@ static void test_mm_selftest_reports_corruption(void **state)
 	assert_non_null(z->free_area[MAX_ORDER - 1].head);
 	z->free_area[MAX_ORDER - 1].head = z->free_area[MAX_ORDER - 1].head->next;
 	test_log_reset();
-	assert_int_equal(mm_selftest(1000), 4);
+	assert_int_equal(mm_selftest(1000), 5);
 	assert_non_null(test_log_find("not ok 1 - mm_every_order_every_node"));
 	assert_non_null(test_log_find("allocator inconsistent before the tests"));
 	fm_destroy(&fm);
