@@ -88,4 +88,33 @@ int mm_selftest(unsigned long ops_per_node);
 
 void mm_bench(void);
 
+/*
+ * Every CPU at once (mm/smp_stress.c).  run_all(fn, arg) runs fn(arg) on
+ * every online CPU concurrently, the caller's included, waits for all and
+ * returns how many ran it: the kernel's SMP layer, or threads on the host.
+ *
+ * mm_smp_stress: each CPU allocates and frees ops_per_cpu times (random
+ * orders 0-6, a quarter on a random node), passing blocks to other CPUs to
+ * free; returns NULL if every block was sound and the allocator is
+ * consistent afterwards (deep check), else the first broken rule; *cpus:
+ * how many CPUs ran.
+ *
+ * mm_smp_bench: the first `cpus` CPUs to arrive each run ops order-0
+ * alloc+free pairs in batches of 32, all starting together, from their home
+ * node (remote: from the next node with memory, so every free goes to that
+ * node's buddy under its zone lock).  Returns 0 and the figures, or -1.
+ */
+typedef uint32_t (*mm_run_all_fn)(void (*fn)(void *arg), void *arg);
+
+struct mm_smp_bench_result {
+	uint32_t cpus;
+	uint64_t cycles_per_op;          /* mean over the CPUs */
+	uint64_t ops_per_sec_per_cpu;    /* 0 when tsc_khz is unknown */
+	uint64_t slowest_cycles;
+};
+
+const char *mm_smp_stress(mm_run_all_fn run_all, unsigned long ops_per_cpu, uint32_t *cpus);
+int mm_smp_bench(mm_run_all_fn run_all, uint32_t cpus, bool remote, unsigned long ops,
+		 struct mm_smp_bench_result *res);
+
 #endif /* MM_MM_H */
