@@ -270,6 +270,8 @@ deps-fuzz:
 	@sh tools/install-deps.sh fuzz
 deps-run:
 	@sh tools/install-deps.sh run
+deps-bench:
+	@sh tools/install-deps.sh bench
 deps-sign:
 	@sh tools/install-deps.sh sign
 
@@ -310,16 +312,21 @@ fuzz: deps-fuzz $(FUZZERS)
 	$(PYTHON) test/run_tests.py --build $(BUILD) --only fuzz --fuzz-seconds $(FUZZ_SECONDS)
 
 BENCH_SRCS := $(wildcard test/bench/*.c)
-bench: deps-build
+# One peer binary per allocator (test/bench/peer/): each replaces malloc for
+# its whole process, so they cannot share one; mm_bench runs them in turn.
+BENCH_PEERS := glibc: jemalloc:-ljemalloc mimalloc:-lmimalloc tcmalloc:-ltcmalloc_minimal
+bench: deps-bench
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -g $(INCLUDES) -DHOST -DBENCH -Itest/support $(BENCH_SRCS) \
 	      $(MM_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) $(wildcard test/support/*.c) -o $(BUILD)/bench/mm_bench
+	$(foreach p,$(BENCH_PEERS),$(CC) -std=gnu11 -O2 -g test/bench/peer/peer_bench.c \
+	      $(word 2,$(subst :, ,$(p))) -ldl -o $(BUILD)/bench/peer_$(word 1,$(subst :, ,$(p))) &&) true
 	$(BUILD)/bench/mm_bench
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign clang-build
+.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign clang-build deps-bench
 # Keep the test support objects: they are shared by every unit-test link.
 .SECONDARY: $(SUPPORT_OBJS)
 

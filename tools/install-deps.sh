@@ -4,6 +4,7 @@
 #   fuzz:  clang + libFuzzer runtime
 #   run:   QEMU, OVMF, imagemagick for make screenshot (and everything build needs)
 #   sign:  sbsigntool and openssl (make sign, the Secure Boot cases)
+#   bench: the peer allocators make bench measures beside mm (jemalloc, mimalloc, tcmalloc)
 # Does nothing when all are present, so `make` stays quiet and offline.
 set -e
 group=${1:-build}
@@ -13,7 +14,8 @@ build) pkgs="$build" ;;
 fuzz)  pkgs="clang libclang-rt-14-dev" ;;
 run)   pkgs="$build qemu-system-x86 ovmf imagemagick" ;;
 sign)  pkgs="sbsigntool openssl ovmf" ;;
-*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run, sign)" >&2; exit 2 ;;
+bench) pkgs="$build libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev" ;;
+*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run, sign, bench)" >&2; exit 2 ;;
 esac
 
 missing=""
