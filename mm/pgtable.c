@@ -173,6 +173,86 @@ int pgtable_map(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
 	return 0;
 }
 
+/* The level-1 entry that maps va through 4 KiB tables, or NULL if a table
+ * on the way is missing, unreachable, or va lies in a large page. */
+static uint64_t *pte_4k(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va)
+{
+	phys_addr_t table = root;
+
+	for (int level = 4; level > 1; level--) {
+		uint64_t *t = table_ptr(ops, table);
+		uint64_t e;
+
+		if (t == NULL)
+			return NULL;
+		e = t[PT_INDEX(va, level)];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			return NULL;
+		table = e & PTE_ADDR_MASK;
+	}
+	uint64_t *pt = table_ptr(ops, table);
+
+	return pt ? &pt[PT_INDEX(va, 1)] : NULL;
+}
+
+/* Common checks of pgtable_change and pgtable_unmap: the range is valid
+ * and every page of it is a present 4 KiB leaf. */
+static int range_is_4k_mapped(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
+			      uint64_t size)
+{
+	virt_addr_t last;
+
+	if (size == 0 || !IS_ALIGNED(va | size, PAGE_SIZE))
+		return PGTABLE_EINVAL;
+	last = va + size - 1;
+	if (last < va || !is_canonical(va) || !is_canonical(last) || (va >> 47) != (last >> 47))
+		return PGTABLE_EINVAL;
+	if (table_ptr(ops, root) == NULL)
+		return PGTABLE_EINVAL;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t *e = pte_4k(ops, root, va + off);
+
+		if (e == NULL || !(*e & PTE_P))
+			return PGTABLE_ENOENT;
+	}
+	return 0;
+}
+
+int pgtable_change(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
+		   phys_addr_t pa, uint64_t size, uint64_t flags)
+{
+	int r;
+
+	if (flags & ~PTE_FLAGS_MASK)
+		return PGTABLE_EINVAL;
+	if (pa != PGTABLE_KEEP_PA && (!IS_ALIGNED(pa, PAGE_SIZE) ||
+				      ((pa + size - 1) & ~PTE_ADDR_MASK & ~(PAGE_SIZE - 1))))
+		return PGTABLE_EINVAL;
+	r = range_is_4k_mapped(ops, root, va, size);
+	if (r)
+		return r;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t *e = pte_4k(ops, root, va + off);
+		phys_addr_t frame = pa == PGTABLE_KEEP_PA ? (*e & PTE_ADDR_MASK) : pa + off;
+
+		/* One aligned 64-bit store: a concurrent hardware walk sees the old
+		 * entry or the new one, never a mix. */
+		__atomic_store_n(e, frame | flags | PTE_P, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+int pgtable_unmap(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va, uint64_t size)
+{
+	int r = range_is_4k_mapped(ops, root, va, size);
+
+	if (r)
+		return r;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		__atomic_store_n(pte_4k(ops, root, va + off), 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
 bool pgtable_translate(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
 		       phys_addr_t *pa, uint64_t *flags, uint64_t *page_size)
 {

@@ -48,6 +48,7 @@
 #define PGTABLE_ENOMEM   (-1)   /* alloc_table returned 0 */
 #define PGTABLE_EINVAL   (-2)   /* unaligned, empty, non-canonical or W+X request */
 #define PGTABLE_EEXIST   (-3)   /* part of the range is already mapped */
+#define PGTABLE_ENOENT   (-4)   /* part of the range is not mapped by 4 KiB leaves */
 
 /*
  * How the builder gets and reaches table pages.
@@ -84,6 +85,28 @@ int pgtable_create(const struct pgtable_ops *ops, phys_addr_t *root);
  */
 int pgtable_map(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
 		phys_addr_t pa, uint64_t size, uint64_t flags, uint64_t max_page);
+
+/*
+ * Change [va, va + size): every page must already be mapped by a present
+ * 4 KiB leaf (large pages are the loader's boot-time maps and are never
+ * changed), checked first so that an error changes nothing.  Each leaf
+ * becomes pa + offset with flags (P implied), or keeps its frame when pa is
+ * PGTABLE_KEEP_PA.  Each entry is written with one 64-bit store.  The
+ * caller invalidates TLBs.  Returns 0, PGTABLE_EINVAL or PGTABLE_ENOENT.
+ */
+#define PGTABLE_KEEP_PA  (~0ULL)
+int pgtable_change(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va,
+		   phys_addr_t pa, uint64_t size, uint64_t flags);
+
+/*
+ * Clear the 4 KiB leaves of [va, va + size), with the same precondition as
+ * pgtable_change.  Table pages stay linked even when they become empty:
+ * freeing one while another CPU's paging-structure cache may still hold it
+ * would need a second shootdown, and the next map of the area reuses it
+ * (Linux keeps vmalloc's tables too).  Returns 0, PGTABLE_EINVAL or
+ * PGTABLE_ENOENT.
+ */
+int pgtable_unmap(const struct pgtable_ops *ops, phys_addr_t root, virt_addr_t va, uint64_t size);
 
 /*
  * Walk va.  On a present leaf, returns true and sets (any may be NULL):

@@ -1224,6 +1224,77 @@ static void test_pgtable_flags_str_names_bits(void **state)
 	assert_string_equal(pgtable_flags_str(PTE_P | PTE_W, buf, 3), "P ");
 }
 
+/* ---- pgtable_change / pgtable_unmap --------------------------------------- */
+
+#define VM_VA 0xffffc90000010000ULL
+
+static void test_pgtable_change_remaps_and_keeps_frame(void **state)
+{
+	struct pgtable_ops o = ops_for(0);
+	phys_addr_t root, pa;
+	uint64_t flags;
+
+	assert_int_equal(pgtable_create(&o, &root), 0);
+	assert_int_equal(pgtable_map(&o, root, VM_VA, 0x200000, 0x2000, PTE_W | PTE_NX, PGTABLE_4K), 0);
+	assert_int_equal(pgtable_change(&o, root, VM_VA, 0x500000, 0x2000, PTE_W | PTE_NX | PTE_G), 0);
+	assert_true(pgtable_translate(&o, root, VM_VA + 0x1008, &pa, &flags, NULL));
+	assert_int_equal(pa, 0x501008);
+	assert_true(flags & PTE_G);
+	/* flags only: read-only, frame kept */
+	assert_int_equal(pgtable_change(&o, root, VM_VA, PGTABLE_KEEP_PA, 0x1000, PTE_NX), 0);
+	assert_true(pgtable_translate(&o, root, VM_VA, &pa, &flags, NULL));
+	assert_int_equal(pa, 0x500000);
+	assert_false(flags & PTE_W);
+	assert_int_equal(pools[0].outstanding, 4);
+}
+
+static void test_pgtable_change_refuses_holes_and_large_pages(void **state)
+{
+	struct pgtable_ops o = ops_for(0);
+	phys_addr_t root, pa;
+
+	assert_int_equal(pgtable_create(&o, &root), 0);
+	assert_int_equal(pgtable_map(&o, root, VM_VA, 0x200000, 0x1000, PTE_NX, PGTABLE_4K), 0);
+	/* the second page is not mapped: nothing changes, not even the first */
+	assert_int_equal(pgtable_change(&o, root, VM_VA, 0x700000, 0x2000, PTE_NX), PGTABLE_ENOENT);
+	assert_true(pgtable_translate(&o, root, VM_VA, &pa, NULL, NULL));
+	assert_int_equal(pa, 0x200000);
+	assert_int_equal(pgtable_unmap(&o, root, VM_VA, 0x2000), PGTABLE_ENOENT);
+	assert_true(pgtable_translate(&o, root, VM_VA, NULL, NULL, NULL));
+	/* a 2 MiB leaf is never split or changed */
+	assert_int_equal(pgtable_map(&o, root, 0xffff888000000000ULL, 0, PGTABLE_2M, PTE_NX, PGTABLE_2M), 0);
+	assert_int_equal(pgtable_change(&o, root, 0xffff888000000000ULL, 0x1000, 0x1000, PTE_NX),
+			 PGTABLE_ENOENT);
+	assert_int_equal(pgtable_unmap(&o, root, 0xffff888000001000ULL, 0x1000), PGTABLE_ENOENT);
+	/* bad arguments */
+	assert_int_equal(pgtable_change(&o, root, VM_VA + 1, 0x1000, 0x1000, PTE_NX), PGTABLE_EINVAL);
+	assert_int_equal(pgtable_change(&o, root, VM_VA, 0x1001, 0x1000, PTE_NX), PGTABLE_EINVAL);
+	assert_int_equal(pgtable_change(&o, root, VM_VA, 0x1000, 0x1000, PTE_P), PGTABLE_EINVAL);
+	assert_int_equal(pgtable_unmap(&o, root, VM_VA, 0), PGTABLE_EINVAL);
+	assert_int_equal(pgtable_unmap(&o, root, 0x0000800000000000ULL, 0x1000), PGTABLE_EINVAL);
+}
+
+static void test_pgtable_unmap_keeps_tables_and_allows_remap(void **state)
+{
+	struct pgtable_ops o = ops_for(1);
+	phys_addr_t root, pa;
+
+	assert_int_equal(pgtable_create(&o, &root), 0);
+	assert_int_equal(pgtable_map(&o, root, VM_VA, 0x300000, 0x3000, PTE_W | PTE_NX, PGTABLE_4K), 0);
+	assert_int_equal(pgtable_unmap(&o, root, VM_VA + 0x1000, 0x1000), 0);
+	assert_true(pgtable_translate(&o, root, VM_VA, NULL, NULL, NULL));
+	assert_false(pgtable_translate(&o, root, VM_VA + 0x1000, NULL, NULL, NULL));
+	assert_true(pgtable_translate(&o, root, VM_VA + 0x2000, NULL, NULL, NULL));
+	assert_int_equal(pgtable_unmap(&o, root, VM_VA, 0x1000), 0);
+	assert_int_equal(pgtable_unmap(&o, root, VM_VA + 0x2000, 0x1000), 0);
+	/* empty tables stay: the next map allocates nothing */
+	assert_int_equal(pgtable_count_tables(&o, root), 4);
+	assert_int_equal(pgtable_map(&o, root, VM_VA + 0x1000, 0x900000, 0x1000, PTE_NX, PGTABLE_4K), 0);
+	assert_int_equal(pools[1].allocs, 4);
+	assert_true(pgtable_translate(&o, root, VM_VA + 0x1000, &pa, NULL, NULL));
+	assert_int_equal(pa, 0x900000);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1260,6 +1331,9 @@ int main(void)
 		T(test_pgtable_build_kernel_random_maps),
 		T(test_pgtable_build_kernel_cost_per_node),
 		T(test_pgtable_flags_str_names_bits),
+		T(test_pgtable_change_remaps_and_keeps_frame),
+		T(test_pgtable_change_refuses_holes_and_large_pages),
+		T(test_pgtable_unmap_keeps_tables_and_allows_remap),
 	};
 
 	return cmocka_run_group_tests_name("pgtable", tests, NULL, NULL);
