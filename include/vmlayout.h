@@ -5,7 +5,10 @@
  *   0x0000000000000000 +-------------------------------+
  *                      | identity map of the loader's  |  one page of trampoline code,
  *                      | CR3-switch trampoline only    |  boot node's copy only; the
- *                      |                               |  kernel removes it at once
+ *                      |                               |  kernel removes it at once;
+ *                      | (later: the SMP start-up page,|  mapped 1:1 in every copy
+ *                      |  while application processors |  while CPUs start, then
+ *                      |  start)                       |  removed again
  *   0x00007fffffffffff +-------------------------------+
  *                      |       (non-canonical)         |
  *   0xffff888000000000 +-------------------------------+  DIRECT_MAP_BASE (Linux's
@@ -18,7 +21,11 @@
  *                      | device windows the loader     |  start): MMIO UART, framebuffer;
  *                      | maps in every copy: RW, NX,   |  each at a 2 MiB-aligned va
  *                      | uncached or write-through     |  recorded in the handoff
- *   0xffffc90100000000 +-------------------------------+  IOMAP_BASE + IOMAP_SIZE
+ *   0xffffc90100000000 +-------------------------------+  IOMAP_BASE + IOMAP_SIZE = VMALLOC_START
+ *                      | vmalloc area: vmalloc_node,   |  4 KiB pages, mapped in every
+ *                      | ioremap (kernel/vmap.c)       |  copy at once after boot; a
+ *                      |                               |  guard page after each area
+ *   0xffffc90140000000 +-------------------------------+  VMALLOC_END
  *                      |       (unused)                |
  *   0xffffffff80000000 +-------------------------------+  KERNEL_VIRT_BASE (top 2 GiB,
  *                      | kernel image: text RX,        |  -mcmodel=kernel); image
@@ -32,6 +39,9 @@
 #define DIRECT_MAP_MAX    (64ULL << 40)          /* 64 TiB of physical space */
 #define IOMAP_BASE        0xffffc90000000000ULL
 #define IOMAP_SIZE        (4ULL << 30)
+#define VMALLOC_START     (IOMAP_BASE + IOMAP_SIZE)
+#define VMALLOC_SIZE      (1ULL << 30)           /* 1 GiB: a 32 KiB bitmap of pages */
+#define VMALLOC_END       (VMALLOC_START + VMALLOC_SIZE)
 #define KERNEL_VIRT_BASE  0xffffffff80000000ULL
 #define KERNEL_LINK_ADDR  0xffffffff80200000ULL  /* 2 MiB above the base, as Linux */
 

@@ -1,6 +1,7 @@
 /*
  * boot.h - kernel-wide boot state: the parsed command line, the handoff,
- * the boot stack bounds, and the two ways the kernel stops (halt, or exit
+ * the boot stack's top as entry.S found it (per-CPU stack bounds live in
+ * struct cpu, kernel/cpu.h), and the two ways the kernel stops (halt, or exit
  * QEMU through isa-debug-exit when `qemu_exit` was given).
  */
 #ifndef KERNEL_BOOT_H
@@ -22,8 +23,7 @@
 
 extern struct boot_options boot_opts;      /* valid once the handoff passed its check */
 extern const struct handoff *boot_handoff; /* NULL until then */
-extern uint64_t boot_stack_top;            /* RSP at _start (entry.S) */
-extern uint64_t boot_stack_size;
+extern uint64_t boot_stack_top;            /* RSP at _start (entry.S; kernel/cpu.c) */
 
 /* Exit QEMU with `code` if the command line said qemu_exit; else return. */
 void qemu_exit(uint8_t code);

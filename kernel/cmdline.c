@@ -16,7 +16,8 @@ struct boot_options boot_opts;
 
 void boot_options_defaults(struct boot_options *opt)
 {
-	*opt = (struct boot_options){ .loglevel = -1, .selftest_ops = SELFTEST_DEFAULT_OPS };
+	*opt = (struct boot_options){ .loglevel = -1, .selftest_ops = SELFTEST_DEFAULT_OPS,
+				      .smp_skip_sipi = -1 };
 }
 
 static const char *set_qemu_exit(void *ctx, const char *val)
@@ -128,6 +129,17 @@ static const char *set_panic(void *ctx, const char *val)
 	return NULL;
 }
 
+/* Test only: kernel/smp.c sends that CPU INIT but no STARTUP. */
+static const char *set_smp_skip_sipi(void *ctx, const char *val)
+{
+	unsigned long n;
+
+	if (!cmdline_get_ulong(val, &n) || n == 0 || n >= 1024)
+		return "smp_skip_sipi=N needs a CPU number 1..1023 (not the boot CPU)";
+	((struct boot_options *)ctx)->smp_skip_sipi = (long)n;
+	return NULL;
+}
+
 const struct cmdline_param kernel_params[] = {
 	{ "qemu_exit", CMDLINE_FLAG,          set_qemu_exit },
 	{ "selftest",  CMDLINE_FLAG_OR_VALUE, set_selftest },
@@ -140,6 +152,7 @@ const struct cmdline_param kernel_params[] = {
 	{ "pgtable_test", CMDLINE_VALUE,      set_pgtable_test },
 	{ "reboot",    CMDLINE_FLAG_OR_VALUE, set_reboot },
 	{ "panic",     CMDLINE_VALUE,         set_panic },
+	{ "smp_skip_sipi", CMDLINE_VALUE,     set_smp_skip_sipi },
 	CMDLINE_END
 };
 

@@ -33,6 +33,7 @@ struct boot_options {
 	bool panic_reboot;           /* panic=N given */
 	long panic_timeout;          /* seconds after a panic before the reset; < 0: at once */
 	uint64_t pgwalk_va;
+	long smp_skip_sipi;          /* test only: CPU number sent INIT but no STARTUP; -1: none */
 };
 
 #define SELFTEST_DEFAULT_OPS  20000UL

@@ -20,6 +20,10 @@ int vprintk(const char *fmt, va_list ap);
 /* Every console: the serial ports and the framebuffer, unfiltered. */
 void console_write(const char *s, size_t n);
 
+/* Panic only, after the other CPUs were stopped: printk stops taking its
+ * lock (a stopped CPU may hold it forever). */
+void printk_bust_lock(void);
+
 /* Print everything from now on (panic, exception dumps: Linux's console_verbose). */
 void console_verbose(void);
 

@@ -2,8 +2,9 @@
  * main.c - kmain: the kernel's boot sequence, one step per line, in the
  * order the boot log shows them.
  *
+ *   cpu_boot_init        struct cpu 0 in GS, own GDT/TSS/IDT: no fault goes
+ *                        unreported from here
  *   serial_init_fallback COM1, only until the handoff is checked
- *   gdt_init, idt_init   own GDT/TSS/IDT: no fault goes unreported from here
  *   handoff check        magic, version, size, checksum (panic with the rule)
  *   serial_init          the consoles the loader found (kernel/serial.c)
  *   fbcon_init           the framebuffer, if any (kernel/fbcon.c)
@@ -13,7 +14,8 @@
  *                        all copies verified (kernel/pgtable.c)
  *   topology_print       SRAT/NUMA lines (acpi/)
  *   mm_init              bootmem -> nodes, zones, buddy (mm/)
- *   selftest, bench      on request
+ *   vmap_init, smp_init  every CPU started on its node's copy (kernel/smp.c)
+ *   selftest, bench      on request (mm/, then kernel/smp_test.c)
  *   "boot: done"         then exit QEMU (qemu_exit), reset (reboot) or halt
  */
 #include <stdarg.h>
@@ -28,19 +30,22 @@
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/delay.h"
 #include "kernel/fbcon.h"
 #include "kernel/reboot.h"
 #include "kernel/pgtable.h"
 #include "kernel/serial.h"
+#include "kernel/smp.h"
 #include "kernel/trap.h"
+#include "kernel/vmap.h"
 #include "lib/printf.h"
 
 #define KERNEL_NAME     "numaboot"
 #define KERNEL_VERSION  "0.1"
 
 const struct handoff *boot_handoff;
-uint64_t boot_stack_top;                 /* written by entry.S */
-uint64_t boot_stack_size = BOOT_STACK_SIZE_DEFAULT;
+uint64_t delay_tsc_khz = DELAY_TSC_KHZ_UNKNOWN;
 
 extern char __text_start[], __kernel_end[];
 
@@ -208,16 +213,17 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	const struct handoff *h;
 	uint64_t tsc_entry = rdtsc();
 
+	cpu_boot_init();
 	serial_init_fallback();
-	gdt_init();
-	idt_init();
 
 	h = handoff_get(handoff_pa);
 	boot_handoff = h;
 	serial_init(h);
 	fbcon_init(h);
 	if (h->stack_size && boot_stack_top == (uint64_t)(uintptr_t)phys_to_virt(h->stack_pa + h->stack_size))
-		boot_stack_size = h->stack_size;
+		this_cpu()->stack_lo = boot_stack_top - h->stack_size;
+	if (h->tsc_khz)
+		delay_tsc_khz = h->tsc_khz;
 
 	/* Parse before the first line so loglevel= applies to all of them;
 	 * complaints are printed after the "Command line:" line. */
@@ -259,15 +265,20 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 
 	topology_print(&h->numa, printk_sink);
 	mm_init(h);
+	vmap_init(h);
+	smp_init(h, &(struct smp_options){ .skip_sipi = boot_opts.smp_skip_sipi });
 
 	if (boot_opts.selftest) {
 		int failed = mm_selftest(boot_opts.selftest_ops);
 
+		failed += smp_selftest(SMP_SELFTEST_ITERATIONS);
 		if (failed)
 			panic("selftest: %d KTAP test point(s) not ok", failed);
 	}
-	if (boot_opts.bench)
+	if (boot_opts.bench) {
 		mm_bench();
+		smp_bench();
+	}
 
 	if (h->tsc_khz)
 		printk(KERN_INFO "boot: loader %lu us (page-table copies %lu us), kernel %lu us, TSC %lu kHz\n",

@@ -7,6 +7,11 @@
  * and halts (or exits QEMU with QEMU_EXIT_FAILURE under `qemu_exit`).
  * Nesting guard, as Limine's: a panic while panicking prints one short
  * line and stops; a third level stops without printing.
+ *
+ * SMP: the first CPU to panic claims the machine with one compare-and-swap;
+ * any other CPU that panics afterwards stops silently.  The owner sends an
+ * NMI to every other CPU (they stop in panic_stop_this_cpu), waits briefly,
+ * and only then prints, with printk's lock out of the way.
  */
 #include <stdarg.h>
 #include "types.h"
@@ -15,14 +20,18 @@
 #include "lib/printf.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/reboot.h"
 #include "kernel/serial.h"
+#include "kernel/smp.h"
 #include "kernel/stacktrace.h"
+#include "kernel/trap.h"
 
 #define PANIC_MSG_MAX    256
 
-static volatile int panic_depth;
+static int panic_cpu = -1;           /* the CPU that owns the panic, atomic */
+static volatile int panic_depth;     /* written by the owner only */
 
 void qemu_exit(uint8_t code)
 {
@@ -41,7 +50,13 @@ __noreturn void halt_forever(void)
 
 bool panic_in_progress(void)
 {
-	return panic_depth != 0;
+	return __atomic_load_n(&panic_cpu, __ATOMIC_ACQUIRE) != -1;
+}
+
+__noreturn void panic_stop_this_cpu(void)
+{
+	__atomic_store_n(&this_cpu()->state, CPU_STOPPED, __ATOMIC_RELEASE);
+	halt_forever();
 }
 
 static __noreturn void panic_finish(void)
@@ -70,12 +85,19 @@ static __noreturn void panic_finish(void)
  */
 static void panic_begin(const char *fmt, va_list ap, char *msg, size_t len)
 {
-	int depth;
+	int depth, me = (int)this_cpu()->id, owner = -1;
 
 	cli();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &owner, me, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE) && owner != me)
+		panic_stop_this_cpu();          /* another CPU is reporting its panic */
 	depth = ++panic_depth;
 	if (depth > 2)
 		halt_forever();
+	if (depth == 1) {
+		smp_stop_others();
+		printk_bust_lock();
+	}
 	kvsnprintf(msg, len, fmt, ap);
 	if (depth == 2) {
 		/* The panic path itself broke: say so in one line, stop. */

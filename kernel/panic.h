@@ -12,4 +12,8 @@ bool panic_in_progress(void);
 
 __noreturn void panic_from_trap(const char *fmt, ...) __printf(1, 2);
 
+/* This CPU was told to stop (the panic NMI, or it panicked while another
+ * CPU owns the panic): mark it stopped and halt. */
+__noreturn void panic_stop_this_cpu(void);
+
 #endif /* KERNEL_PANIC_H */

@@ -23,6 +23,7 @@
 #include "mm/pgtable_check.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/pgtable.h"
 
 extern char __text_end[];
@@ -116,17 +117,16 @@ static void test_break(const struct pgcheck_input *in, const char *what, phys_ad
 		printk(KERN_WARNING "pgtable: pgtable_test=%s: %s\n", what, done);
 }
 
+static bool verify(const char *when, const char *test_rule, phys_addr_t root);
+
 void pgtable_boot(const struct handoff *h, const char *test_rule)
 {
 	struct pgtable_ops ops = kernel_pgtable_ops(h);
-	struct pgcheck_input in;
-	struct pgcheck_result res;
+	struct cpu *me = this_cpu();
 	uint32_t apic = cpu_apic_id();
 	uint16_t node = topology_node_of_apic(&h->numa, apic);
 	phys_addr_t root, loader_root = read_cr3() & PTE_ADDR_MASK;
-	uint64_t t0, cr4;
-	char line[200];
-	int failed;
+	uint64_t cr4;
 
 	if (h->nr_pgd == 0 || h->nr_pgd > NUMA_MAX_NODES)
 		panic("pgtable: handoff has %u page-table copies", h->nr_pgd);
@@ -136,6 +136,10 @@ void pgtable_boot(const struct handoff *h, const char *test_rule)
 		node = h->boot_node < h->nr_pgd ? h->boot_node : 0;
 	}
 	root = h->pgd[node].root_pa;
+	me->apic_id = apic;
+	me->node = node;
+	me->pgd_node = h->pgd[node].root_node;
+	me->cr3 = root;
 
 	/* The identity map lives in the boot copy only, but clear the lower
 	 * half everywhere: no copy may keep a user-half mapping. */
@@ -162,6 +166,26 @@ void pgtable_boot(const struct handoff *h, const char *test_rule)
 		       p->text_pa, p->text_node);
 	}
 
+	verify(NULL, test_rule, root);
+}
+
+bool pgtable_verify(const char *when)
+{
+	return verify(when, NULL, read_cr3() & PTE_ADDR_MASK);
+}
+
+/* The check over every copy, its lines, and at boot (when == NULL) Linux's
+ * W+X line and a panic on failure; later runs report and return false. */
+static bool verify(const char *when, const char *test_rule, phys_addr_t root)
+{
+	const struct handoff *h = boot_handoff;
+	struct pgtable_ops ops = kernel_pgtable_ops(h);
+	struct pgcheck_input in;
+	struct pgcheck_result res;
+	uint64_t t0;
+	char line[240];
+	int failed;
+
 	in = (struct pgcheck_input){
 		.ops = &ops,
 		.numa = &h->numa,
@@ -179,25 +203,28 @@ void pgtable_boot(const struct handoff *h, const char *test_rule)
 		test_break(&in, test_rule, root);
 	t0 = rdtsc();
 	failed = pgtable_check(&in, &res);
-	if (res.fallbacks)
+	if (res.fallbacks && !when)
 		printk(KERN_WARNING "pgtable: %u node(s) with memory use a copy on another node "
 		       "(the loader found too little memory there)\n", res.fallbacks);
 	ksnprintf(line, sizeof(line), "pgtable: %u copies %s, %lu mappings compared, %lu W+X, "
-		  "%lu non-RAM, %lu writable text pages (%lu leaves checked, %lu us)", res.copies,
+		  "%lu non-RAM, %lu writable text pages (%lu leaves checked, %lu us)%s%s", res.copies,
 		  failed ? "FAILED" : "verified", res.mappings, res.wx_pages, res.nonram_pages,
 		  res.text_rw_pages, res.leaves,
-		  h->tsc_khz ? (rdtsc() - t0) * 1000 / h->tsc_khz : 0);
+		  h->tsc_khz ? (rdtsc() - t0) * 1000 / h->tsc_khz : 0, when ? " " : "", when ? when : "");
 	if (failed)
 		printk(KERN_ERR "%s\n", line);
 	else
 		printk(KERN_INFO "%s\n", line);
 	/* Linux's own line (CONFIG_DEBUG_WX), for a side-by-side dmesg; only
 	 * when the leaf walk ran (a placement failure stops before it). */
-	if (res.wx_pages)
+	if (!when && res.wx_pages)
 		printk(KERN_WARNING "x86/mm: Checked W+X mappings: FAILED, %lu W+X pages found.\n",
 		       res.wx_pages);
-	else if (res.leaves)
+	else if (!when && res.leaves)
 		printk(KERN_INFO "x86/mm: Checked W+X mappings: passed, no W+X pages found.\n");
-	if (failed)
+	if (failed && !when)
 		panic("pgtable: verification failed: %s", res.reason);
+	if (failed)
+		printk(KERN_ERR "pgtable: verification %s failed: %s\n", when, res.reason);
+	return !failed;
 }

@@ -17,6 +17,12 @@
  */
 void pgtable_boot(const struct handoff *h, const char *test_break);
 
+/* Run mm/pgtable_check.c's rules over every copy (at boot, and again after
+ * changes: SMP start-up, self-tests); prints the "pgtable: N copies
+ * verified" line with `when` appended (NULL: boot), or the broken rule at
+ * KERN_ERR and returns false. */
+bool pgtable_verify(const char *when);
+
 /* Print the entries va goes through at each level in node's copy (callable
  * from gdb: `call pgtable_walk(0xffffffff80200000, 1)`). */
 void pgtable_walk(virt_addr_t va, uint32_t node);

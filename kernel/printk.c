@@ -8,19 +8,34 @@
  * `loglevel=N` on the command line).  A printk without a prefix has the
  * default message level 4, except that it continues an unterminated line,
  * whose level it then shares (Linux's KERN_CONT, implicitly).  The "<N>"
- * prefix itself is not printed.  Single CPU, interrupts off: no lock yet.
+ * prefix itself is not printed.
+ *
+ * One lock serialises every message from formatting to the last byte on
+ * the console, so lines from different CPUs never interleave (a line built
+ * from several printk calls can still be split by another CPU's message:
+ * print a line in one call).  It is taken with interrupts off, so the IPI
+ * handler may print; it is the innermost lock.  Two ways past it, both on
+ * a CPU that cannot wait: the CPU that already holds it (an exception
+ * while printing), and the panicking CPU once it has stopped the others
+ * (printk_bust_lock: a stopped CPU may have died holding it).
  */
 #include <stdarg.h>
 #include "types.h"
 #include "printk.h"
 #include "lib/printf.h"
+#include "spinlock.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/serial.h"
 #include "kernel/fbcon.h"
 
 #define PRINTK_LINE_MAX  512
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+
+static spinlock_t printk_lock = SPINLOCK_INIT;
+static int printk_owner = -1;  /* CPU holding printk_lock, -1: none */
+static bool printk_busted;     /* panic: the lock is ignored from now on */
 
 static bool line_open;        /* last message did not end in '\n' */
 static int  line_level;       /* level of the open line */
@@ -48,8 +63,31 @@ static int printk_level(const char **s)
 	return -1;
 }
 
+void printk_bust_lock(void)
+{
+	__atomic_store_n(&printk_busted, true, __ATOMIC_RELEASE);
+}
+
+static int vprintk_locked(int default_level, const char *fmt, va_list ap);
+
 /* vprintk with the level an unprefixed, non-continuation message gets. */
 static int vprintk_default(int default_level, const char *fmt, va_list ap)
+{
+	int me = (int)this_cpu()->id, n;
+	uint64_t flags;
+
+	if (__atomic_load_n(&printk_busted, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&printk_owner, __ATOMIC_RELAXED) == me)
+		return vprintk_locked(default_level, fmt, ap);
+	flags = spin_lock_irqsave(&printk_lock);
+	__atomic_store_n(&printk_owner, me, __ATOMIC_RELAXED);
+	n = vprintk_locked(default_level, fmt, ap);
+	__atomic_store_n(&printk_owner, -1, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&printk_lock, flags);
+	return n;
+}
+
+static int vprintk_locked(int default_level, const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
 	int level = printk_level(&fmt);

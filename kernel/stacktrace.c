@@ -6,21 +6,25 @@
 #include "vmlayout.h"
 #include "printk.h"
 #include "lib/unwind.h"
-#include "kernel/boot.h"
+#include "kernel/cpu.h"
 #include "kernel/stacktrace.h"
 #include "kernel/trap.h"
 
-/* The known stack that holds [addr, addr + 16): the boot stack or an IST stack. */
+/* The stack of the running CPU that holds addr: its kernel stack or one of
+ * its IST stacks (kernel/cpu.h). */
 static bool stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
 {
-	if (boot_stack_top && addr >= boot_stack_top - boot_stack_size && addr < boot_stack_top) {
-		*lo = boot_stack_top - boot_stack_size;
-		*hi = boot_stack_top;
+	const struct cpu *c = this_cpu();
+
+	if (c->stack_hi && addr >= c->stack_lo && addr < c->stack_hi) {
+		*lo = c->stack_lo;
+		*hi = c->stack_hi;
 		return true;
 	}
-	for (unsigned i = 0; i < IST_STACKS; i++) {
-		ist_stack_bounds(i, lo, hi);
-		if (addr >= *lo && addr < *hi)
+	for (unsigned i = 0; i < 3; i++) {
+		*lo = c->ist_lo[i];
+		*hi = *lo + IST_STACK_SIZE;
+		if (*lo && addr >= *lo && addr < *hi)
 			return true;
 	}
 	return false;

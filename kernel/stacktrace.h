@@ -21,8 +21,8 @@ extern const struct ksyms_table kernel_ksyms;
 /*
  * One line per frame from rbp up to the end of the chain (entry.S starts it
  * with rbp = 0): " [<ffffffff80201234>] kmain+0x1a4/0x3c0".  A frame outside
- * the boot and IST stacks, or a chain that goes down, ends the trace with a
- * line saying so.
+ * the running CPU's kernel and IST stacks, or a chain that goes down, ends
+ * the trace with a line saying so.
  */
 void stack_trace_print(uint64_t rbp);
 

@@ -3,9 +3,12 @@
  * in Linux's oops layout, print the Call Trace (kernel/stacktrace.c), then
  * panic.
  *
- * Every exception is fatal in this kernel (nothing is demand-paged, no
- * interrupts are enabled), so the handler never returns; trap_entry.S still
- * has a proper iretq path for when some vector learns to recover.
+ * Every exception is fatal in this kernel (nothing is demand-paged), with
+ * three exceptions that return through trap_entry.S's iretq path:
+ *   - vectors 32..255 are interrupts: IPIs and spurious ones (kernel/smp.c);
+ *   - an NMI while another CPU panics stops this CPU (kernel/panic.c);
+ *   - a #PF at probe_read_insn resumes at probe_read_fixup: the only
+ *     exception fixup, for reads that are expected to fault (self-tests).
  */
 #include "types.h"
 #include "x86.h"
@@ -13,9 +16,13 @@
 #include "printk.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/smp.h"
 #include "kernel/stacktrace.h"
 #include "kernel/trap.h"
+
+extern const char probe_read_insn[], probe_read_fixup[];   /* kernel/trap_entry.S */
 
 static const char *const trap_names[32] = {
 	[0]  = "#DE Divide Error",
@@ -73,13 +80,30 @@ static void pf_explain(uint64_t err, uint64_t cr2)
 
 void trap_handler(struct trap_frame *f)
 {
-	static int trap_depth;
-	uint64_t cr0 = read_cr0(), cr2 = read_cr2(), cr3 = read_cr3(), cr4 = read_cr4();
+	struct cpu *me = this_cpu();
+	uint64_t cr0, cr2, cr3, cr4;
+
+	if (f->vector >= 32) {
+		smp_interrupt(f->vector);
+		return;
+	}
+	if (f->vector == 2 && panic_in_progress())
+		panic_stop_this_cpu();
+	cr0 = read_cr0();
+	cr2 = read_cr2();
+	cr3 = read_cr3();
+	cr4 = read_cr4();
+	if (f->vector == 14 && f->rip == (uint64_t)(uintptr_t)probe_read_insn) {
+		me->fixups++;
+		me->fixup_addr = cr2;
+		f->rip = (uint64_t)(uintptr_t)probe_read_fixup;
+		return;
+	}
 
 	/* An exception while dumping one, or while panicking: the dump code
 	 * itself is suspect, so keep it to one line (panic's nesting guard
 	 * then stops the machine). */
-	if (trap_depth++ || panic_in_progress())
+	if (me->trap_depth++ || panic_in_progress())
 		panic_from_trap("%s (vector %lu) at RIP %016lx, CR2 %016lx, inside the exception/panic path",
 				trap_name(f->vector), f->vector, f->rip, cr2);
 
@@ -87,6 +111,8 @@ void trap_handler(struct trap_frame *f)
 	printk(KERN_EMERG "\n");
 	printk(KERN_EMERG "traps: %s (vector %lu), error code 0x%lx\n",
 	       trap_name(f->vector), f->vector, f->error_code);
+	if (nr_cpus > 1)
+		printk(KERN_EMERG "CPU: %u apic 0x%x node %u\n", me->id, me->apic_id, me->node);
 	if (f->vector == 14)
 		pf_explain(f->error_code, cr2);
 	else if (f->error_code && (f->vector == 10 || f->vector == 11 ||

@@ -1,6 +1,7 @@
 /*
- * trap.h - CPU exceptions: the GDT and TSS (with IST stacks for #DF, NMI
- * and #MC), the IDT for vectors 0..31, and the fatal-exception dump.
+ * trap.h - CPU exceptions and interrupts: segment selectors and IST slots
+ * (the tables themselves are per CPU, kernel/cpu.c), the trap frame, and
+ * the fatal-exception dump.
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H
@@ -27,21 +28,16 @@ struct trap_frame {
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame matches trap_entry.S");
 
-/* Load our GDT (reloading CS and the data segments) and the TSS. */
-void gdt_init(void);
-
-/* Install gates for vectors 0..31 and load the IDT. */
-void idt_init(void);
-
-/* Called by trap_entry.S; every exception is fatal: dump, then panic. */
+/* Called by trap_entry.S for every vector: interrupts (32..255) go to
+ * smp_interrupt; exceptions are fatal (dump, then panic) except the panic
+ * NMI and the probe_read fixup (kernel/trap.c). */
 void trap_handler(struct trap_frame *f);
+
+/* *out = *va and 0, or -1 if the read faulted (the fault is counted in
+ * this_cpu()->fixups, its address in fixup_addr).  kernel/trap_entry.S. */
+int probe_read_u64(const void *va, uint64_t *out);
 
 /* "#PF Page Fault" etc. for vectors 0..31, "vector N" otherwise. */
 const char *trap_name(uint64_t vector);
-
-/* [*lo, *hi) of IST stack i (0 .. IST_STACKS - 1), for the stack-trace
- * bounds check (kernel/stacktrace.c). */
-#define IST_STACKS  3
-void ist_stack_bounds(unsigned i, uint64_t *lo, uint64_t *hi);
 
 #endif /* KERNEL_TRAP_H */

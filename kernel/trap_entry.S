@@ -1,7 +1,11 @@
 /*
- * trap_entry.S - one stub per exception vector (0..31).  Each pushes a
- * zero when the CPU pushed no error code, then the vector number, so
- * trap_common always sees the same struct trap_frame (kernel/trap.h).
+ * trap_entry.S - one stub per IDT vector (0..255).  Each pushes a zero when
+ * the CPU pushed no error code, then the vector number, so trap_common
+ * always sees the same struct trap_frame (kernel/trap.h).  Vectors 32..255
+ * (IPIs, spurious and unexpected interrupts) take the same path and return
+ * through iretq when trap_handler returns.
+ *
+ * Also here: probe_read_u64, the one instruction the exception fixup knows.
  */
 	.code64
 	.section .text
@@ -18,38 +22,20 @@ trap_stub_\vec:
 	jmp	trap_common
 	.endm
 
-	TRAP_STUB 0, 0
-	TRAP_STUB 1, 0
-	TRAP_STUB 2, 0
-	TRAP_STUB 3, 0
-	TRAP_STUB 4, 0
-	TRAP_STUB 5, 0
-	TRAP_STUB 6, 0
-	TRAP_STUB 7, 0
-	TRAP_STUB 8, 1
-	TRAP_STUB 9, 0
-	TRAP_STUB 10, 1
-	TRAP_STUB 11, 1
-	TRAP_STUB 12, 1
-	TRAP_STUB 13, 1
-	TRAP_STUB 14, 1
-	TRAP_STUB 15, 0
-	TRAP_STUB 16, 0
-	TRAP_STUB 17, 1
-	TRAP_STUB 18, 0
-	TRAP_STUB 19, 0
-	TRAP_STUB 20, 0
-	TRAP_STUB 21, 1
-	TRAP_STUB 22, 0
-	TRAP_STUB 23, 0
-	TRAP_STUB 24, 0
-	TRAP_STUB 25, 0
-	TRAP_STUB 26, 0
-	TRAP_STUB 27, 0
-	TRAP_STUB 28, 0
-	TRAP_STUB 29, 1
-	TRAP_STUB 30, 1
-	TRAP_STUB 31, 0
+	.altmacro
+	.macro TRAP_STUB_AUTO vec
+	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	TRAP_STUB \vec, 1
+	.else
+	TRAP_STUB \vec, 0
+	.endif
+	.endm
+
+	.set	v, 0
+	.rept	256
+	TRAP_STUB_AUTO %v
+	.set	v, v + 1
+	.endr
 
 	.p2align 4
 	.type	trap_common, @function
@@ -94,13 +80,37 @@ trap_common:
 	iretq
 	.size	trap_common, . - trap_common
 
+/*
+ * int probe_read_u64(const void *va, uint64_t *out): *out = *va and 0, or
+ * -1 if the read faulted.  trap_handler resumes a #PF at probe_read_insn
+ * at probe_read_fixup (kernel/trap.c): a fault here is expected, counted
+ * and reported by the caller, not fatal.
+ */
+	.globl	probe_read_u64, probe_read_insn, probe_read_fixup
+	.type	probe_read_u64, @function
+probe_read_u64:
+probe_read_insn:
+	movq	(%rdi), %rax
+	movq	%rax, (%rsi)
+	xorl	%eax, %eax
+	ret
+probe_read_fixup:
+	movl	$-1, %eax
+	ret
+	.size	probe_read_u64, . - probe_read_u64
+
 	/* Stub addresses for idt_init(), indexed by vector. */
 	.section .rodata
 	.p2align 3
 	.globl	trap_stubs
+	.macro STUB_ADDR vec
+	.quad	trap_stub_\vec
+	.endm
 trap_stubs:
-	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad	trap_stub_\v
+	.set	v, 0
+	.rept	256
+	STUB_ADDR %v
+	.set	v, v + 1
 	.endr
 
 	.section .note.GNU-stack, "", @progbits
