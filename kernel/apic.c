@@ -9,6 +9,7 @@
 #include "x86.h"
 #include "printk.h"
 #include "kernel/apic.h"
+#include "kernel/cpu.h"
 #include "kernel/delay.h"
 #include "kernel/vmap.h"
 
@@ -47,6 +48,7 @@
 
 static bool x2apic;
 static volatile uint32_t *xapic;     /* ioremap'd page (xAPIC mode) */
+static const char *mode_reason = "not set up";
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -63,12 +65,17 @@ static void apic_write(uint32_t reg, uint32_t v)
 		xapic[reg / 4] = v;
 }
 
+const char *apic_mode_reason(void)
+{
+	return mode_reason;
+}
+
 bool apic_is_x2apic(void)
 {
 	return x2apic;
 }
 
-const char *apic_init_boot(bool need_x2apic)
+const char *apic_init_boot(bool need_x2apic, bool want_x2apic)
 {
 	struct cpuid_regs r = cpuid(1);
 	uint64_t base = rdmsr(MSR_APIC_BASE);
@@ -80,11 +87,19 @@ const char *apic_init_boot(bool need_x2apic)
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 
+	if (!(base & APIC_BASE_X2APIC) && !need_x2apic && want_x2apic &&
+	    !(r.ecx & CPUID1_ECX_X2APIC))
+		printk(KERN_WARNING "smp: x2apic: this CPU has no x2APIC; xAPIC mode\n");
+	else if (want_x2apic)
+		need_x2apic = true;
 	if ((base & APIC_BASE_X2APIC) || need_x2apic) {
 		if (!(r.ecx & CPUID1_ECX_X2APIC))
-			return "an APIC id above 255 needs x2APIC, which this CPU lacks";
+			return "an APIC id above 254 needs x2APIC, which this CPU lacks";
 		x2apic = true;
+		mode_reason = (base & APIC_BASE_X2APIC) ? "x2APIC (enabled by the firmware)" :
+			      want_x2apic ? "x2APIC (x2apic option)" : "x2APIC (an APIC id above 254)";
 	} else {
+		mode_reason = "xAPIC (MMIO)";
 		void *p = ioremap(base & APIC_BASE_ADDR_MASK, PAGE_SIZE);
 
 		if (p == NULL)
@@ -118,6 +133,8 @@ void apic_init_cpu(void)
 
 uint32_t apic_id(void)
 {
+	if (!x2apic && !xapic)
+		return cpu_apic_id();           /* not set up (or unusable) */
 	if (x2apic)
 		return apic_read(APIC_REG_ID);
 	return apic_read(APIC_REG_ID) >> 24;

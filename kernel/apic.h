@@ -13,18 +13,24 @@
 
 /*
  * Boot CPU, once: mask the legacy 8259 PICs, pick the mode (x2APIC if the
- * firmware enabled it or need_x2apic, which requires CPUID x2APIC support),
+ * firmware enabled it or need_x2apic, which requires CPUID x2APIC support;
+ * want_x2apic, the test option, takes x2APIC when the CPU has it),
  * map the xAPIC page, then apic_init_cpu().  Returns a sentence naming why
  * the APIC cannot be used (no APIC, x2APIC needed but absent, the MMIO page
  * cannot be mapped), or NULL.
  */
-const char *apic_init_boot(bool need_x2apic);
+const char *apic_init_boot(bool need_x2apic, bool want_x2apic);
+
+/* "x2APIC (enabled by the firmware)" etc., for the boot log. */
+const char *apic_mode_reason(void);
 
 /* Every CPU: same mode as the boot CPU, software-enabled with the spurious
  * vector, timer, LINT0, error and performance-counter LVTs masked, TPR 0. */
 void apic_init_cpu(void);
 
 bool apic_is_x2apic(void);
+
+/* This CPU's id as its APIC reports it (CPUID's before set-up). */
 uint32_t apic_id(void);
 void apic_eoi(void);
 

@@ -140,6 +140,13 @@ static const char *set_smp_skip_sipi(void *ctx, const char *val)
 	return NULL;
 }
 
+/* Test only: kernel/apic.c's x2APIC (MSR) path even where xAPIC would do. */
+static const char *set_x2apic(void *ctx, const char *val)
+{
+	((struct boot_options *)ctx)->x2apic = true;
+	return NULL;
+}
+
 const struct cmdline_param kernel_params[] = {
 	{ "qemu_exit", CMDLINE_FLAG,          set_qemu_exit },
 	{ "selftest",  CMDLINE_FLAG_OR_VALUE, set_selftest },
@@ -153,6 +160,7 @@ const struct cmdline_param kernel_params[] = {
 	{ "reboot",    CMDLINE_FLAG_OR_VALUE, set_reboot },
 	{ "panic",     CMDLINE_VALUE,         set_panic },
 	{ "smp_skip_sipi", CMDLINE_VALUE,     set_smp_skip_sipi },
+	{ "x2apic",    CMDLINE_FLAG,          set_x2apic },
 	CMDLINE_END
 };
 

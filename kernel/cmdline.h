@@ -34,6 +34,7 @@ struct boot_options {
 	long panic_timeout;          /* seconds after a panic before the reset; < 0: at once */
 	uint64_t pgwalk_va;
 	long smp_skip_sipi;          /* test only: CPU number sent INIT but no STARTUP; -1: none */
+	bool x2apic;                 /* test only: x2APIC mode even when xAPIC would do */
 };
 
 #define SELFTEST_DEFAULT_OPS  20000UL

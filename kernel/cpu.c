@@ -110,6 +110,19 @@ void cpu_boot_init(void)
 	cpu_load(c);
 }
 
+uint32_t cpu_apic_id(void)
+{
+	struct cpuid_regs r = cpuid(0);
+
+	if (r.eax >= 0xb) {
+		struct cpuid_regs x = cpuid_count(0xb, 0);
+
+		if (x.ebx != 0)                 /* leaf 0xB implemented */
+			return x.edx;
+	}
+	return cpuid(1).ebx >> 24;
+}
+
 void idt_init(void)
 {
 	for (unsigned v = 0; v < IDT_VECTORS; v++) {

@@ -105,6 +105,10 @@ void cpu_boot_init(void);
  * and point GS at c.  Runs on the CPU itself. */
 void cpu_load(struct cpu *c);
 
+/* APIC id of the running CPU from CPUID (no APIC access): the x2APIC id
+ * (leaf 0xB) when the CPU has the leaf, else the 8-bit initial APIC id. */
+uint32_t cpu_apic_id(void);
+
 /* Install gates for all 256 vectors in the shared IDT (cpu_boot_init
  * calls it; cpu_load loads it). */
 void idt_init(void);

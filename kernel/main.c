@@ -266,7 +266,8 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	topology_print(&h->numa, printk_sink);
 	mm_init(h);
 	vmap_init(h);
-	smp_init(h, &(struct smp_options){ .skip_sipi = boot_opts.smp_skip_sipi });
+	smp_init(h, &(struct smp_options){ .skip_sipi = boot_opts.smp_skip_sipi,
+					    .x2apic = boot_opts.x2apic });
 
 	if (boot_opts.selftest) {
 		int failed = mm_selftest(boot_opts.selftest_ops);

@@ -56,19 +56,6 @@ static struct pgtable_ops kernel_pgtable_ops(const struct handoff *h)
 	};
 }
 
-uint32_t cpu_apic_id(void)
-{
-	struct cpuid_regs r = cpuid(0);
-
-	if (r.eax >= 0xb) {
-		struct cpuid_regs x = cpuid_count(0xb, 0);
-
-		if (x.ebx != 0)                 /* leaf 0xB implemented */
-			return x.edx;
-	}
-	return cpuid(1).ebx >> 24;
-}
-
 /* Zero PML4 entries 0..255 (the user half) of one copy. */
 static void drop_lower_half(const struct pgtable_ops *ops, phys_addr_t root)
 {

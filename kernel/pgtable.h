@@ -27,8 +27,4 @@ bool pgtable_verify(const char *when);
  * from gdb: `call pgtable_walk(0xffffffff80200000, 1)`). */
 void pgtable_walk(virt_addr_t va, uint32_t node);
 
-/* APIC id of the running CPU: x2APIC id (CPUID 0xB) when the CPU has the
- * leaf, else the 8-bit initial APIC id (CPUID 1). */
-uint32_t cpu_apic_id(void);
-
 #endif /* KERNEL_PGTABLE_H */

@@ -453,13 +453,16 @@ void smp_init(const struct handoff *h, const struct smp_options *opt)
 
 	smp_handoff = h;
 	n = collect_cpus(&h->numa, boot_apic, list);
+	/* 0xff is xAPIC's broadcast destination, so 255 needs x2APIC too. */
 	for (uint32_t i = 0; i < n; i++)
 		need_x2apic |= list[i]->apic_id > 0xfe;
-	why = apic_init_boot(need_x2apic);
+	why = apic_init_boot(need_x2apic, opt->x2apic);
 	if (why) {
 		printk(KERN_WARNING "smp: local APIC unusable (%s): only the boot CPU runs\n", why);
 		n = 1;
 	} else {
+		printk(KERN_INFO "smp: local APIC in %s mode, %u CPUs in the MADT\n",
+		       apic_mode_reason(), n);
 		__asm__ volatile("sti" ::: "memory");
 	}
 	me->apic_id = boot_apic;

@@ -14,6 +14,7 @@
 
 struct smp_options {
 	int64_t skip_sipi;     /* test only: CPU number that gets INIT but no STARTUP; -1: none */
+	bool x2apic;           /* test only: x2APIC even when xAPIC would do */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "mm/buddy.h"
 #include "mm/memmap.h"
 #include "mm/pgtable.h"
+#include "acpi/topology.h"
 #include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/delay.h"
@@ -236,6 +237,8 @@ struct own_copy {
 	uint32_t bad;                       /* atomic */
 	phys_addr_t bad_cr3;
 	uint32_t bad_cpu;
+	uint32_t bad_area;                  /* atomic */
+	uint32_t bad_area_cpu;
 };
 
 static void own_copy_worker(void *arg)
@@ -245,7 +248,17 @@ static void own_copy_worker(void *arg)
 	const struct handoff *h = boot_handoff;
 	phys_addr_t cr3 = read_cr3() & PTE_ADDR_MASK;
 
+	uint64_t rsp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+
 	o->ran[me->id]++;
+	/* Its stacks: the running one is its own, and an AP's area is on its
+	 * node when that node has memory. */
+	if (rsp < me->stack_lo || rsp >= me->stack_hi ||
+	    (me->area_pa && topology_node_has_memory(&h->numa, me->node) &&
+	     me->area_node != me->node)) {
+		if (__atomic_fetch_add(&o->bad_area, 1, __ATOMIC_ACQ_REL) == 0)
+			o->bad_area_cpu = me->id;
+	}
 	if (me->node >= h->nr_pgd || cr3 != h->pgd[me->node].root_pa) {
 		if (__atomic_fetch_add(&o->bad, 1, __ATOMIC_ACQ_REL) == 0) {
 			o->bad_cr3 = cr3;
@@ -278,13 +291,16 @@ int smp_selftest(unsigned long iterations)
 	/* 1: every CPU runs a call on itself, on its own node's copy. */
 	__builtin_memset(&own, 0, sizeof(own));
 	ran = smp_call_on_node(NUMA_NO_NODE, own_copy_worker, &own);
-	ok = ran == online && !own.bad;
+	ok = ran == online && !own.bad && !own.bad_area;
+	if (own.bad_area)
+		printk(KERN_INFO "# cpu %u runs on a stack that is not its own, or its area is off its "
+		       "node\n", own.bad_area_cpu);
 	for (uint32_t c = 0; c < smp_nr_cpus(); c++)
 		ok &= own.ran[c] == (smp_cpu_online(c) ? 1u : 0u);
 	if (own.bad)
 		printk(KERN_INFO "# cpu %u runs on cr3 0x%lx, not its node's copy\n", own.bad_cpu,
 		       own.bad_cr3);
-	ktap(1, ok, "smp_call_on_node_runs_once_per_cpu_on_its_node_copy", &failed);
+	ktap(1, ok, "smp_call_on_node_runs_once_per_cpu_on_its_node_copy_and_stacks", &failed);
 
 	/* 2: map / remap / unmap with every CPU racing. */
 	__builtin_memset(r, 0, sizeof(*r));

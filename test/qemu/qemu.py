@@ -129,7 +129,7 @@ def qemu_command(image, vars_file, topo, accel="tcg", extra=(), debug_exit=True,
     if accel == "kvm":
         machine, cpu = "q35,accel=kvm", "host"
     else:
-        # -cpu max gives TCG 1 GiB pages (pdpe1gb) and x2APIC.
+        # -cpu max gives TCG 1 GiB pages (pdpe1gb); QEMU 7.2 TCG has no x2APIC.
         machine, cpu = "q35,accel=tcg", "max"
     cmd = ["qemu-system-x86_64", "-machine", machine + machine_opts, "-cpu", cpu]
     cmd += topo.args() + fw_args
