@@ -101,6 +101,7 @@ void cpu_boot_init(void)
 
 	idt_init();
 	c->id = 0;
+	c->numa_idx = CPU_NUMA_IDX_NONE;
 	c->state = CPU_ONLINE;
 	c->stack_hi = boot_stack_top;
 	c->stack_lo = boot_stack_top - BOOT_STACK_SIZE_DEFAULT;   /* kmain refines it */

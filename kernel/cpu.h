@@ -55,6 +55,7 @@ struct cpu {
 	struct cpu *self;               /* %gs:0 */
 	uint32_t id;                    /* dense CPU number, 0 = boot CPU */
 	uint32_t apic_id;
+	uint32_t numa_idx;              /* its index in the handoff's numa.cpus[] (mm_this_cpu) */
 	uint16_t node;                  /* its node (SRAT) */
 	uint16_t pgd_node;              /* node whose memory holds its copy */
 	uint32_t state;                 /* enum cpu_state, atomic */
@@ -77,6 +78,8 @@ struct cpu {
 	uint64_t gdt[5] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 };
+#define CPU_NUMA_IDX_NONE  0xffffffffu   /* boot CPU before smp_init */
+
 _Static_assert(__builtin_offsetof(struct cpu, self) == 0, "%gs:0 is the struct's own address");
 _Static_assert(sizeof(struct cpu) <= CPU_AREA_STACK, "struct cpu fits the area's first page");
 

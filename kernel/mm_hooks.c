@@ -3,13 +3,16 @@
  * does it.
  *
  * mm_this_cpu() (mm/pcp.h): the running CPU's index in the handoff's
- * numa.cpus[].  Until application processors run, that is always the boot
- * CPU; SMP bring-up replaces this with a read of the per-CPU area via GS.
+ * numa.cpus[], read from its struct cpu through GS (kernel/cpu.h).  The boot
+ * CPU's index is mm's own mm_boot_cpu until smp_init records it.
  */
 #include "types.h"
 #include "mm/pcp.h"
+#include "kernel/cpu.h"
 
 unsigned int mm_this_cpu(void)
 {
-	return mm_boot_cpu;
+	uint32_t i = this_cpu()->numa_idx;
+
+	return i == CPU_NUMA_IDX_NONE ? mm_boot_cpu : i;
 }

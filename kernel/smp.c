@@ -372,6 +372,7 @@ static struct cpu *cpu_alloc(uint32_t id, const struct numa_cpu *nc)
 	c->self = c;
 	c->id = id;
 	c->apic_id = nc->apic_id;
+	c->numa_idx = (uint32_t)(nc - h->numa.cpus);
 	c->node = node;
 	c->pgd_node = h->pgd[node].root_node;
 	c->cr3 = h->pgd[node].root_pa;
@@ -467,6 +468,8 @@ void smp_init(const struct handoff *h, const struct smp_options *opt)
 	}
 	me->apic_id = boot_apic;
 	me->cr3 = read_cr3() & PTE_ADDR_MASK;
+	if (n && list[0]->apic_id == boot_apic)
+		me->numa_idx = (uint32_t)(list[0] - h->numa.cpus);
 	smp_print_cpu(me);
 	if (n <= 1 || list[0]->apic_id != boot_apic) {
 		if (n > 1)
