@@ -39,6 +39,8 @@ static void test_cmdline_defaults(void **state)
 	assert_int_equal(boot_opts.loglevel, -1);
 	assert_string_equal(boot_opts.fault, "");
 	assert_false(boot_opts.pgwalk);
+	assert_int_equal(boot_opts.smp_skip_sipi, -1);
+	assert_false(boot_opts.x2apic);
 }
 
 /* One accepted example per registered name, with what it must change. */
@@ -61,6 +63,8 @@ static bool zoneinfo_on(void) { return mm_options.zoneinfo; }
 static bool foreign(void) { return res.nr_foreign == 1; }
 static bool reboot_kbd(void) { return boot_opts.reboot && boot_opts.reboot_method == 1; }
 static bool panic_10(void) { return boot_opts.panic_reboot && boot_opts.panic_timeout == 10; }
+static bool skip_sipi_3(void) { return boot_opts.smp_skip_sipi == 3; }
+static bool x2apic_on(void) { return boot_opts.x2apic; }
 
 static const struct option_case cases[] = {
 	{ "qemu_exit",                 qemu_exit_on },
@@ -76,6 +80,8 @@ static const struct option_case cases[] = {
 	{ "reboot=kbd",                reboot_kbd },
 	{ "panic=10",                  panic_10 },
 	{ "zoneinfo",                  zoneinfo_on },
+	{ "smp_skip_sipi=3",           skip_sipi_3 },
+	{ "x2apic",                    x2apic_on },
 	/* The loader's and acpi/'s: known here, acted on by the loader. */
 	{ "numa=off",                  foreign },
 	{ "acpi_test=srat-checksum",   foreign },
@@ -172,6 +178,9 @@ static void test_cmdline_bad_values(void **state)
 	assert_false(boot_opts.pgwalk);
 	assert_int_equal(parse("pgtable_test= pgtable_test=abcdefghijklmnopqrstuvwxyz pgtable_test"), 3);
 	assert_string_equal(boot_opts.pgtable_test, "");
+	assert_int_equal(parse("smp_skip_sipi=0 smp_skip_sipi=1024 smp_skip_sipi=x x2apic=1"), 4);
+	assert_int_equal(boot_opts.smp_skip_sipi, -1);
+	assert_false(boot_opts.x2apic);
 	assert_int_equal(parse("qemu_exit=1 bench=yes debug=1 quiet=0"), 4);
 	assert_false(boot_opts.qemu_exit);
 	assert_false(boot_opts.bench);
