@@ -308,6 +308,13 @@ clang-build: deps-fuzz
 test: deps-run deps-fuzz all clang-build $(UNIT_TESTS) $(FUZZERS) $(BUILD)/test-keys/snakeoil.key
 	$(PYTHON) test/run_tests.py --build $(BUILD) --fuzz-seconds $(FUZZ_SMOKE_SECONDS)
 
+# Debian's own Linux under the same QEMU arguments as a case: the lines that
+# differ from ours (test/qemu/linux_compare.py).  Optional, slow under TCG.
+CASE ?= boot-default
+linux-compare: deps-run all
+	@sh tools/install-deps.sh linux
+	$(PYTHON) test/qemu/linux_compare.py --build $(BUILD) $(CASE)
+
 fuzz: deps-fuzz $(FUZZERS)
 	$(PYTHON) test/run_tests.py --build $(BUILD) --only fuzz --fuzz-seconds $(FUZZ_SECONDS)
 
@@ -326,7 +333,7 @@ bench: deps-bench
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign clang-build deps-bench
+.PHONY: all tools run run-secboot debug screenshot test fuzz bench clean sign deps-build deps-fuzz deps-run deps-sign clang-build deps-bench linux-compare
 # Keep the test support objects: they are shared by every unit-test link.
 .SECONDARY: $(SUPPORT_OBJS)
 

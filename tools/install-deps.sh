@@ -5,6 +5,7 @@
 #   run:   QEMU, OVMF, imagemagick for make screenshot (and everything build needs)
 #   sign:  sbsigntool and openssl (make sign, the Secure Boot cases)
 #   bench: the peer allocators make bench measures beside mm (jemalloc, mimalloc, tcmalloc)
+#   linux: Debian's own kernel (/boot/vmlinuz-*-amd64), for make linux-compare only
 # Does nothing when all are present, so `make` stays quiet and offline.
 set -e
 group=${1:-build}
@@ -15,7 +16,8 @@ fuzz)  pkgs="clang libclang-rt-14-dev" ;;
 run)   pkgs="$build qemu-system-x86 ovmf imagemagick" ;;
 sign)  pkgs="sbsigntool openssl ovmf" ;;
 bench) pkgs="$build libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev" ;;
-*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run, sign, bench)" >&2; exit 2 ;;
+linux) pkgs="linux-image-amd64" ;;
+*) echo "install-deps.sh: unknown group '$group' (build, fuzz, run, sign, bench, linux)" >&2; exit 2 ;;
 esac
 
 missing=""
