@@ -344,11 +344,25 @@ int smp_selftest(unsigned long iterations)
 
 #define BENCH_ROUNDS  64
 
+/* Median of n values (sorts them). */
+static uint64_t median(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		int j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return v[n / 2];
+}
+
 void smp_bench(void)
 {
 	struct page *a = buddy_alloc(0, 0, ZONE_NORMAL), *b = buddy_alloc(0, 0, ZONE_NORMAL);
 	virt_addr_t va = vmap_area_alloc(PAGE_SIZE);
-	uint64_t upd = 0, sd = 0, map = 0;
+	uint64_t upd[BENCH_ROUNDS], sd[BENCH_ROUNDS], map[BENCH_ROUNDS];
 	uint32_t targets = 0;
 
 	if (!a || !b || !va || vmap_map(va, page_to_phys(a), PAGE_SIZE, PTE_W | PTE_NX)) {
@@ -357,22 +371,26 @@ void smp_bench(void)
 	}
 	for (int i = 0; i < BENCH_ROUNDS; i++) {
 		vmap_change(va, page_to_phys(i & 1 ? a : b), PAGE_SIZE, PTE_W | PTE_NX);
-		upd += vmap_last_update_cycles;
-		sd += smp_last_shootdown_cycles;
+		upd[i] = vmap_last_update_cycles;
+		sd[i] = smp_last_shootdown_cycles;
 		targets = smp_last_shootdown_targets;
 	}
 	vmap_unmap(va, PAGE_SIZE);
 	for (int i = 0; i < BENCH_ROUNDS; i++) {
 		vmap_map(va, page_to_phys(a), PAGE_SIZE, PTE_W | PTE_NX);
-		map += vmap_last_update_cycles;
+		map[i] = vmap_last_update_cycles;
 		vmap_unmap(va, PAGE_SIZE);
 	}
 	vmap_area_free(va, PAGE_SIZE);
 	buddy_free(a, 0);
 	buddy_free(b, 0);
+	/* Medians first: median() sorts, so min and max are read after it. */
+	uint64_t upd_med = median(upd, BENCH_ROUNDS), sd_med = median(sd, BENCH_ROUNDS);
+	uint64_t map_med = median(map, BENCH_ROUNDS);
+
 	printk(KERN_INFO "smp_bench: change 1 page in %u copies: %lu cycles to write the copies, "
-	       "%lu cycles to shoot down %u other CPUs (mean of %d)\n", vmap_nr_copies(),
-	       upd / BENCH_ROUNDS, sd / BENCH_ROUNDS, targets, BENCH_ROUNDS);
+	       "%lu cycles to shoot down %u other CPUs (medians of %d; shootdown min %lu, max %lu)\n",
+	       vmap_nr_copies(), upd_med, sd_med, targets, BENCH_ROUNDS, sd[0], sd[BENCH_ROUNDS - 1]);
 	printk(KERN_INFO "smp_bench: map 1 page in %u copies (tables present): %lu cycles "
-	       "(mean of %d)\n", vmap_nr_copies(), map / BENCH_ROUNDS, BENCH_ROUNDS);
+	       "(median of %d)\n", vmap_nr_copies(), map_med, BENCH_ROUNDS);
 }
