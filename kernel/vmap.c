@@ -36,7 +36,7 @@
  *      translation by walking the tables, and the walk reads the new
  *      entries.  A CPU that is not online holds no translation: CPUs are
  *      started with vmap_lock held (kernel/smp.c), so a start never
- *      overlaps a change, and a starting CPU loads CR3 with PGE off.
+ *      overlaps a change, and a CPU leaves INIT with an empty TLB.
  *   5. Table pages are never freed (pgtable_unmap keeps them), so no
  *      paging-structure cache can point at a page reused for something else.
  * New mappings need no shootdown: x86 does not cache not-present entries,
