@@ -172,6 +172,8 @@ static __attribute__((noinline)) __noclone void fault_inject(const char *kind)
 	static uint8_t data_ret[16] __attribute__((aligned(16))) = { 0xc3 };  /* ret, in .data (NX) */
 	const char *k = kind;
 
+	if (!__builtin_strcmp(k, "smp-panic"))
+		return;                 /* once the CPUs run: smp_fault_panic */
 	printk(KERN_WARNING "fault: injecting '%s' (test option)\n", kind);
 	if (!__builtin_strcmp(k, "pf")) {
 		/* The unused gap after the direct map: never mapped. */
@@ -201,7 +203,7 @@ static __attribute__((noinline)) __noclone void fault_inject(const char *kind)
 		 * exception inside panic must end in one short line. */
 		panic("fault=nested: %s", (const char *)(uintptr_t)(DIRECT_MAP_BASE + DIRECT_MAP_MAX + 0x3000));
 	} else {
-		printk(KERN_ERR "fault: unknown kind '%s' (pf gp ud de bp wp nx df panic bug nested): ignored\n",
+		printk(KERN_ERR "fault: unknown kind '%s' (pf gp ud de bp wp nx df panic bug nested smp-panic): ignored\n",
 		       kind);
 		return;
 	}
@@ -268,6 +270,8 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	vmap_init(h);
 	smp_init(h, &(struct smp_options){ .skip_sipi = boot_opts.smp_skip_sipi,
 					    .x2apic = boot_opts.x2apic });
+	if (!__builtin_strcmp(boot_opts.fault, "smp-panic"))
+		smp_fault_panic();
 
 	if (boot_opts.selftest) {
 		int failed = mm_selftest(boot_opts.selftest_ops);

@@ -86,6 +86,7 @@ static __noreturn void panic_finish(void)
 static void panic_begin(const char *fmt, va_list ap, char *msg, size_t len)
 {
 	int depth, me = (int)this_cpu()->id, owner = -1;
+	uint32_t stopped = 0, others = 0;
 
 	cli();
 	if (!__atomic_compare_exchange_n(&panic_cpu, &owner, me, false, __ATOMIC_ACQ_REL,
@@ -95,7 +96,7 @@ static void panic_begin(const char *fmt, va_list ap, char *msg, size_t len)
 	if (depth > 2)
 		halt_forever();
 	if (depth == 1) {
-		smp_stop_others();
+		stopped = smp_stop_others(&others);
 		printk_bust_lock();
 	}
 	kvsnprintf(msg, len, fmt, ap);
@@ -112,6 +113,8 @@ static void panic_begin(const char *fmt, va_list ap, char *msg, size_t len)
 	}
 	console_verbose();
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+	if (others)
+		printk(KERN_EMERG "panic: cpu %d stopped %u of %u other CPUs (NMI)\n", me, stopped, others);
 }
 
 __noreturn void panic(const char *fmt, ...)

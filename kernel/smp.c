@@ -248,21 +248,26 @@ void smp_interrupt(uint64_t vector)
 	       me->id, vector);
 }
 
-void smp_stop_others(void)
+uint32_t smp_stop_others(uint32_t *others)
 {
 	struct cpu *me = this_cpu();
+	uint32_t stopped = 0;
 	uint64_t end;
 
+	*others = 0;
 	if (smp_online() <= 1)
-		return;
+		return 0;
 	apic_send_nmi_all_but_self();
 	end = tsc_deadline_us(STOP_WAIT_US);
 	for (uint32_t i = 0; i < nr_cpus; i++) {
-		if (cpus[i] == me || cpu_state(cpus[i]) != CPU_ONLINE)
+		if (!cpus[i] || cpus[i] == me || cpu_state(cpus[i]) == CPU_OFFLINE)
 			continue;
+		(*others)++;
 		while (cpu_state(cpus[i]) == CPU_ONLINE && !tsc_passed(end))
 			cpu_relax();
+		stopped += cpu_state(cpus[i]) == CPU_STOPPED;
 	}
+	return stopped;
 }
 
 /* ---- bring-up ----------------------------------------------------------- */

@@ -41,8 +41,13 @@ void smp_interrupt(uint64_t vector);
 #define SMP_FLUSH_ALL_PAGES  32
 void smp_tlb_shootdown(virt_addr_t va, uint64_t pages);
 
-/* Panic: NMI every other CPU and wait (bounded) until they stopped. */
-void smp_stop_others(void);
+/* Panic: NMI every other CPU and wait (bounded) until they stopped.
+ * Returns how many did, *others how many were running. */
+uint32_t smp_stop_others(uint32_t *others);
+
+/* fault=smp-panic (test only): the highest-numbered online CPU panics
+ * while the others run; its panic must stop them by NMI. */
+__noreturn void smp_fault_panic(void);
 
 /* selftest: KTAP, returns the number of failed points.  bench: cycles.
  * (kernel/smp_test.c) */

@@ -340,6 +340,28 @@ int smp_selftest(unsigned long iterations)
 	return failed;
 }
 
+/* ---- fault=smp-panic ---------------------------------------------------- */
+
+static void panic_here(void *arg)
+{
+	(void)arg;
+	panic("fault=smp-panic: deliberate panic on cpu %u (node %u)", smp_processor_id(),
+	      this_cpu()->node);
+}
+
+__noreturn void smp_fault_panic(void)
+{
+	uint32_t target = 0;
+
+	for (uint32_t c = 1; c < smp_nr_cpus(); c++) {
+		if (smp_cpu_online(c))
+			target = c;
+	}
+	printk(KERN_WARNING "fault: injecting 'smp-panic' on cpu %u (test option)\n", target);
+	smp_call_on(target, panic_here, NULL);
+	panic("fault=smp-panic: cpu %u returned from its panic", target);
+}
+
 /* ---- bench -------------------------------------------------------------- */
 
 #define BENCH_ROUNDS  64

@@ -864,6 +864,14 @@ CASES = [
     # -- SMP (issue 10).  The cases above start every CPU and check that each
     # runs on its node's copy (check_smp); these add what they cannot show.
     # Test option: CPU 2 gets INIT but no STARTUP; boot goes on without it.
+    # An application processor panics while the others run: it owns the
+    # panic, stops the 3 others by NMI before printing, and exits QEMU.
+    Case("smp-panic-on-ap", cmdline="qemu_exit fault=smp-panic", exit=EXIT_FAILURE,
+         expect=[r"^smp: 4 of 4 CPUs online", r"^fault: injecting 'smp-panic' on cpu 3",
+                 r"^Kernel panic - not syncing: fault=smp-panic: deliberate panic on cpu 3 \(node 1\)",
+                 r"^panic: cpu 3 stopped 3 of 3 other CPUs \(NMI\)",
+                 r"^---\[ end Kernel panic - not syncing: fault=smp-panic"],
+         forbid=[r"^boot: done", r"nested panic"]),
     Case("smp-skip-sipi", cmdline="smp_skip_sipi=2 qemu_exit",
          expect=[r"^smp: cpu 2 apic 0x2 node 1 did not come online \(no STARTUP sent .*\): skipped",
                  r"^smp: 3 of 4 CPUs online", r"^boot: done"],
