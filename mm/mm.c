@@ -379,12 +379,14 @@ uint32_t mm_init_split(struct mm_init_work *items, uint32_t max_items)
 	if (max_items == 0)
 		return 0;
 	for (;;) {
+		bool seen[NUMA_MAX_NODES] = { false };
 		uint32_t n = 0;
 		uint64_t sec = 0;
 
 		while (sec < nr_mem_sections && n < max_items) {
 			uint64_t first;
 			uint32_t node;
+			bool early;
 
 			if (!mem_sections[sec].map) {
 				sec++;
@@ -392,13 +394,20 @@ uint32_t mm_init_split(struct mm_init_work *items, uint32_t max_items)
 			}
 			first = sec;
 			node = mem_sections[sec].node;
-			while (sec < nr_mem_sections && sec - first < cap && mem_sections[sec].map &&
-			       mem_sections[sec].node == node)
+			/* A node's lowest section is an item of its own: what the
+			 * boot CPU hands over before other CPUs run (Linux's
+			 * deferred init likewise starts each node early). */
+			early = node < NUMA_MAX_NODES && !seen[node];
+			if (early)
+				seen[node] = true;
+			while (sec < nr_mem_sections && sec - first < (early ? 1 : cap) &&
+			       mem_sections[sec].map && mem_sections[sec].node == node)
 				sec++;
 			items[n++] = (struct mm_init_work){
 				.start_pfn = first << PFN_SECTION_SHIFT,
 				.end_pfn = sec << PFN_SECTION_SHIFT,
 				.node = node,
+				.early = early,
 			};
 		}
 		if (sec >= nr_mem_sections)

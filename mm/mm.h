@@ -34,7 +34,8 @@ void mm_init(const struct handoff *h);
  *                           pageset allocation; bootmem is sealed after it
  *   mm_init_split(items, n) cut the memmap into work items: runs of whole
  *                           sections of one node (<= 1 GiB unless more than
- *                           n items would be needed); returns how many
+ *                           n items would be needed; each node's lowest
+ *                           section alone, marked early); returns how many
  *   mm_init_run(item)       any CPU, items concurrently (each item's
  *                           descriptors are its own; the hand-over takes the
  *                           zone locks); best on a CPU of item->node, whose
@@ -48,7 +49,9 @@ struct mm_init_work {
 	pfn_t start_pfn;            /* [start_pfn, end_pfn): whole sections */
 	pfn_t end_pfn;
 	uint32_t node;              /* node owning these sections (and their memmap) */
-	uint32_t pad;
+	uint32_t early;             /* 1: the node's lowest section, alone: run it before
+				     * starting other CPUs (they need memory of their
+				     * node); the rest may wait (deferred init) */
 	uint64_t pages;             /* out: pages handed to the buddy */
 	uint64_t cycles_fill;       /* out: TSC cycles writing descriptors */
 	uint64_t cycles_handover;   /* out: TSC cycles handing over */

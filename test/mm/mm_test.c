@@ -463,6 +463,23 @@ static void test_mm_init_work_items_cover_sections_by_node(void **state)
 	for (uint64_t sec = 0; sec < nr_mem_sections; sec++)
 		covered -= mem_sections[sec].map != NULL;
 	assert_int_equal(covered, 0);
+	/* one early item per node with memory: its lowest section, alone */
+	for (uint32_t nid = 0; nid < 2; nid++) {
+		uint32_t early = 0;
+		pfn_t lowest = ~0ULL;
+
+		for (uint32_t i = 0; i < nr_items; i++) {
+			if (items[i].node != nid)
+				continue;
+			lowest = MIN(lowest, items[i].start_pfn);
+			if (items[i].early) {
+				early++;
+				assert_int_equal(items[i].end_pfn - items[i].start_pfn, PAGES_PER_SECTION);
+				assert_int_equal(items[i].start_pfn, lowest);
+			}
+		}
+		assert_int_equal(early, 1);
+	}
 	for (uint32_t i = 0; i < nr_items; i++) {
 		mm_init_run(&items[i]);
 		pages += items[i].pages;
