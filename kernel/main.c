@@ -159,6 +159,16 @@ static void physmap_print(const struct handoff *h)
 }
 
 /* TSC cycles -> microseconds with the loader's calibration (0 if unknown). */
+/* mm/'s run_all (mm/mm.h): fn on every online CPU at once, this one too. */
+static uint32_t run_on_all_cpus(void (*fn)(void *arg), void *arg)
+{
+	return smp_call_on_node(NUMA_NO_NODE, fn, arg);
+}
+
+/* Sized for TCG on two host cores: seconds, not minutes. */
+#define MM_SMP_SELFTEST_OPS 2000
+#define MM_SMP_BENCH_OPS    4096
+
 static uint64_t tsc_to_us(const struct handoff *h, uint64_t cycles)
 {
 	return h->tsc_khz ? cycles * 1000 / h->tsc_khz : 0;
@@ -276,12 +286,14 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	if (boot_opts.selftest) {
 		int failed = mm_selftest(boot_opts.selftest_ops);
 
+		failed += mm_selftest_smp(run_on_all_cpus, MM_SMP_SELFTEST_OPS);
 		failed += smp_selftest(SMP_SELFTEST_ITERATIONS);
 		if (failed)
 			panic("selftest: %d KTAP test point(s) not ok", failed);
 	}
 	if (boot_opts.bench) {
 		mm_bench();
+		mm_bench_smp(run_on_all_cpus, smp_online(), MM_SMP_BENCH_OPS);
 		smp_bench();
 	}
 

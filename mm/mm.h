@@ -120,4 +120,11 @@ const char *mm_smp_stress(mm_run_all_fn run_all, unsigned long ops_per_cpu, uint
 int mm_smp_bench(mm_run_all_fn run_all, uint32_t cpus, bool remote, unsigned long ops,
 		 struct mm_smp_bench_result *res);
 
+/* The kernel's `selftest` (a KTAP document of its own: ok 1 -
+ * mm_smp_stress_all_cpus; returns the failures) and `bench` lines
+ * ("mm_bench: order-0 alloc+free on <k> CPU(s) at once, local|remote frees:
+ * <c> cycles per pair, <n> pairs/s per CPU") for 1, 2 and all online CPUs. */
+int mm_selftest_smp(mm_run_all_fn run_all, unsigned long ops_per_cpu);
+void mm_bench_smp(mm_run_all_fn run_all, uint32_t online, unsigned long ops);
+
 #endif /* MM_MM_H */

@@ -261,3 +261,63 @@ int mm_smp_bench(mm_run_all_fn run_all, uint32_t want, bool remote, unsigned lon
 	res->slowest_cycles = max;
 	return 0;
 }
+
+/* ---- what the kernel prints: a KTAP document, and bench lines */
+
+int mm_selftest_smp(mm_run_all_fn run_all, unsigned long ops_per_cpu)
+{
+	uint64_t before, after, t0;
+	uint32_t cpus = 0;
+	const char *err;
+
+	printk(KERN_INFO "KTAP version 1\n");
+	printk(KERN_INFO "1..1\n");
+	buddy_drain_all();
+	before = buddy_free_pages_total();
+	t0 = mm_rdtsc();
+	err = mm_smp_stress(run_all, ops_per_cpu, &cpus);
+	buddy_drain_all();
+	after = buddy_free_pages_total();
+	if (!err && after != before) {
+		ksnprintf(smp_job.msg, sizeof(smp_job.msg), "%llu pages free afterwards, %llu before",
+			  (unsigned long long)after, (unsigned long long)before);
+		err = smp_job.msg;
+	}
+	printk(KERN_INFO "# mm_smp_stress: %u CPUs at once, %lu operations each, orders 0-6, "
+	       "blocks freed on other CPUs: %llu TSC cycles\n", cpus, ops_per_cpu,
+	       (unsigned long long)(mm_rdtsc() - t0));
+	if (err) {
+		printk(KERN_INFO "# mm_smp_stress: %s\n", err);
+		printk(KERN_INFO "not ok 1 - mm_smp_stress_all_cpus\n");
+		return 1;
+	}
+	printk(KERN_INFO "ok 1 - mm_smp_stress_all_cpus\n");
+	return 0;
+}
+
+void mm_bench_smp(mm_run_all_fn run_all, uint32_t online, unsigned long ops)
+{
+	uint32_t counts[3] = { 1, 2, online }, with_mem = 0;
+
+	for (uint32_t n = 0; n < mm_nr_nodes; n++)
+		with_mem += node_data[n]->node_present_pages != 0;
+	for (int i = 0; i < 3; i++) {
+		if (counts[i] > online || (i > 0 && counts[i] == counts[i - 1]))
+			continue;
+		for (int remote = 0; remote < (with_mem > 1 ? 2 : 1); remote++) {
+			struct mm_smp_bench_result r;
+
+			if (mm_smp_bench(run_all, counts[i], remote, ops, &r)) {
+				printk(KERN_INFO "mm_bench: order-0 alloc+free on %u CPU%s at once, %s "
+				       "frees: failed (%s)\n", counts[i], counts[i] == 1 ? "" : "s",
+				       remote ? "remote" : "local", smp_job.msg);
+				continue;
+			}
+			printk(KERN_INFO "mm_bench: order-0 alloc+free on %u CPU%s at once, %s frees: "
+			       "%llu cycles per pair, %llu pairs/s per CPU\n", r.cpus,
+			       r.cpus == 1 ? "" : "s", remote ? "remote" : "local",
+			       (unsigned long long)r.cycles_per_op,
+			       (unsigned long long)r.ops_per_sec_per_cpu);
+		}
+	}
+}

@@ -108,11 +108,28 @@ static void test_mm_smp_bench_local_and_remote(void **state)
 	assert_null(buddy_check(true));
 }
 
+static void test_mm_selftest_smp_ktap_and_bench_lines(void **state)
+{
+	machine();
+	online = 4;
+	test_log_reset();
+	assert_int_equal(mm_selftest_smp(threads_run_all, 2000), 0);
+	assert_non_null(test_log_find("KTAP version 1\n1..1\n# mm_smp_stress: 4 CPUs at once, 2000 operations each"));
+	assert_non_null(test_log_find("ok 1 - mm_smp_stress_all_cpus\n"));
+	test_log_reset();
+	mm_bench_smp(threads_run_all, 4, 2048);
+	assert_int_equal(test_log_count("mm_bench: order-0 alloc+free on "), 6);
+	assert_non_null(test_log_find("mm_bench: order-0 alloc+free on 1 CPU at once, local frees: "));
+	assert_non_null(test_log_find("mm_bench: order-0 alloc+free on 4 CPUs at once, remote frees: "));
+	assert_null(test_log_find("failed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_mm_smp_stress_all_cpus_cross_frees, teardown),
 		cmocka_unit_test_teardown(test_mm_smp_bench_local_and_remote, teardown),
+		cmocka_unit_test_teardown(test_mm_selftest_smp_ktap_and_bench_lines, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
