@@ -208,12 +208,18 @@ static __attribute__((noinline)) __noclone void fault_inject(const char *kind)
 		panic("fault=panic: deliberate panic from the command line");
 	} else if (!__builtin_strcmp(k, "bug")) {
 		BUG_ON(true, "fault=bug: deliberate BUG_ON from the command line");
+	} else if (!__builtin_strcmp(k, "badframe")) {
+		/* A corrupt frame chain: our caller's saved RBP becomes 0x1000,
+		 * below the stack, then a fault.  The trace must show this frame
+		 * and kmain, then stop with its reason instead of following it. */
+		((volatile uint64_t *)__builtin_frame_address(0))[0] = 0x1000;
+		__asm__ volatile("ud2");
 	} else if (!__builtin_strcmp(k, "nested")) {
 		/* The panic message itself faults while being formatted: the
 		 * exception inside panic must end in one short line. */
 		panic("fault=nested: %s", (const char *)(uintptr_t)(DIRECT_MAP_BASE + DIRECT_MAP_MAX + 0x3000));
 	} else {
-		printk(KERN_ERR "fault: unknown kind '%s' (pf gp ud de bp wp nx df panic bug nested smp-panic): ignored\n",
+		printk(KERN_ERR "fault: unknown kind '%s' (pf gp ud de bp wp nx df panic bug badframe nested smp-panic): ignored\n",
 		       kind);
 		return;
 	}

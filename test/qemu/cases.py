@@ -788,6 +788,12 @@ CASES = [
     Case("kernel-fault-df", cmdline="qemu_exit fault=df", exit=EXIT_FAILURE,
          expect=[r"#DF Double Fault \(vector 8\)", r"^RIP: ", r"^Kernel panic - not syncing: Fatal exception: #DF"]
          + FAULT_TRACE, forbid=[r"^boot: done", r"trace ends", r"trace cut"], checks=[check_oops_decoded]),
+    # A corrupt link in the chain (saved RBP 0x1000): the walk stops there, saying so.
+    Case("kernel-fault-badframe", cmdline="qemu_exit fault=badframe", exit=EXIT_FAILURE,
+         expect=[r"^traps: #UD Invalid Opcode", FAULT_TRACE[0], FAULT_TRACE[1],
+                 r"^ <frame chain goes down the stack at 0000000000001000: trace ends>$",
+                 r"^Kernel panic - not syncing: Fatal exception: #UD"],
+         forbid=[r"^boot: done", TRACE + r"_start"], checks=[check_oops_decoded]),
     # panic() walks from its own frame: the caller and the whole chain, symbolised.
     Case("kernel-fault-bug", cmdline="qemu_exit fault=bug", exit=EXIT_FAILURE,
          expect=[r"^Kernel panic - not syncing: kernel/main\.c:\d+: fault=bug",
