@@ -972,9 +972,16 @@ CASES = [
 
     # A CPU without 1 GiB pages (qemu64): the direct map falls back to 2 MiB
     # pages, one page directory per GiB in every copy.
+    # 0x150000000 lies in node 3's RAM, 256 MiB from any edge: a whole
+    # gigabyte of RAM, so without pdpe1gb its leaf is a 2 MiB page in every
+    # copy (with -cpu max it would be 1 GiB).  The table count itself
+    # follows the map's RAM edges (4 KiB pages there), so it is not pinned.
     Case("pgd-2m-pages", topo=Topology(node_mem=["1G", "2G", "0", "3G"], cpus=4), extra=["-cpu", "qemu64"],
+         cmdline="qemu_exit pgwalk=ffff888150000000",
          expect=[r"^loader: boot CPU APIC id 0x0, .*1G pages no",
-                 r"^PGD: Node 3 at 0x[0-9a-f]+ \(node 3\), (9|1\d) table pages"],
+                 r"^PGD: Node 3 at 0x[0-9a-f]+ \(node 3\), \d+ table pages",
+                 r"^  PD\[128\] @0x[0-9a-f]+ = 0x[0-9a-f]+ .* -> pa 0x150000000 \(2M\)"],
+         forbid=[r"-> pa 0x1[0-9a-f]+ \(1G\)"],
          checks=FULL),
 
     # -- memory types and attributes (issue 8.3): the top 64 MiB of node 0
