@@ -55,37 +55,110 @@ static bool is_ram(uint32_t type)
 	return type == PHYSMAP_USABLE || type == PHYSMAP_LOADER;
 }
 
+/*
+ * Lookups by APIC id and by proximity domain go through two small hash
+ * indexes (open addressing, at most half full), so building the topology
+ * stays linear in CPUs and domains (a machine with 4096 CPUs would take
+ * 16M comparisons with a scan per entry).  They index t->cpus[] and
+ * t->node_pxm[] and are checked against them on every hit, so a stale slot
+ * (after fake_node() or an evicted CPU) is never believed.  Not reentrant:
+ * one topology is built at a time (loader, host tool, tests, fuzzers).
+ */
+#define CPU_HASH_SLOTS  (2 * NUMA_MAX_CPUS)
+#define PXM_HASH_SLOTS  (2 * NUMA_MAX_NODES)
+_Static_assert((CPU_HASH_SLOTS & (CPU_HASH_SLOTS - 1)) == 0, "power of two");
+_Static_assert((PXM_HASH_SLOTS & (PXM_HASH_SLOTS - 1)) == 0, "power of two");
+_Static_assert(NUMA_MAX_CPUS < 0xffff && NUMA_MAX_NODES < 0xffff, "slots hold index + 1");
+static uint16_t cpu_hash[CPU_HASH_SLOTS];      /* cpus[] index + 1; 0 = empty */
+static uint16_t pxm_hash[PXM_HASH_SLOTS];      /* node id + 1; 0 = empty */
+
+static uint32_t hash32(uint32_t x)
+{
+	x *= 0x9e3779b1u;
+	return x ^ (x >> 15);
+}
+
+static void hash_reset(void)
+{
+	__builtin_memset(cpu_hash, 0, sizeof(cpu_hash));
+	__builtin_memset(pxm_hash, 0, sizeof(pxm_hash));
+}
+
 /* Node of a proximity domain, creating it (dense ids in order of first
  * appearance, Linux's acpi_map_pxm_to_node()); NUMA_NO_NODE when full. */
 static uint16_t pxm_to_node(struct numa_topology *t, uint32_t pxm, bool create)
 {
-	for (uint32_t n = 0; n < t->nr_nodes; n++)
-		if (t->node_pxm[n] == pxm)
+	uint32_t i = hash32(pxm) & (PXM_HASH_SLOTS - 1);
+
+	for (; pxm_hash[i]; i = (i + 1) & (PXM_HASH_SLOTS - 1)) {
+		uint32_t n = pxm_hash[i] - 1u;
+
+		if (n < t->nr_nodes && t->node_pxm[n] == pxm)
 			return (uint16_t)n;
+	}
 	if (!create || t->nr_nodes >= NUMA_MAX_NODES)
 		return NUMA_NO_NODE;
 	t->node_pxm[t->nr_nodes] = pxm;
+	pxm_hash[i] = (uint16_t)(t->nr_nodes + 1);
 	return (uint16_t)t->nr_nodes++;
 }
 
-/* The CPU with this APIC id, or NULL. */
-static struct numa_cpu *find_cpu(struct numa_topology *t, uint32_t apic_id)
+/* The CPU with this APIC id, or NULL; *slot (if set) gets the free hash
+ * slot where it would go. */
+static struct numa_cpu *find_cpu_slot(struct numa_topology *t, uint32_t apic_id, uint32_t *slot)
 {
-	for (uint32_t i = 0; i < t->nr_cpus; i++)
-		if (t->cpus[i].apic_id == apic_id)
-			return &t->cpus[i];
+	uint32_t i = hash32(apic_id) & (CPU_HASH_SLOTS - 1);
+
+	for (; cpu_hash[i]; i = (i + 1) & (CPU_HASH_SLOTS - 1)) {
+		uint32_t k = cpu_hash[i] - 1u;
+
+		if (k < t->nr_cpus && t->cpus[k].apic_id == apic_id)
+			return &t->cpus[k];
+	}
+	if (slot)
+		*slot = i;
 	return NULL;
 }
 
-/* Append a CPU; NULL when NUMA_MAX_CPUS are already there. */
+static struct numa_cpu *find_cpu(struct numa_topology *t, uint32_t apic_id)
+{
+	return find_cpu_slot(t, apic_id, NULL);
+}
+
+/* Count a CPU that does not fit (Linux: "NR_CPUS limit ... reached.
+ * Processor ... ignored"); topology_print() reports the count. */
+static void clip_cpu(struct numa_topology *t, uint32_t apic_id)
+{
+	if (t->nr_cpus_clipped++ == 0)
+		t->first_clipped_apic = apic_id;
+}
+
+/*
+ * Append a CPU (the caller checked it is not there yet).  When
+ * NUMA_MAX_CPUS are already there the CPU is clipped and NULL returned,
+ * except the boot CPU (`boot`), which takes the last slot and clips the CPU
+ * that held it: the CPU the kernel runs on is always in the list.
+ */
 static struct numa_cpu *add_cpu(struct numa_topology *t, uint32_t apic_id, uint16_t node,
-				uint32_t pxm, uint16_t flags)
+				uint32_t pxm, uint16_t flags, bool boot)
 {
 	struct numa_cpu *c;
+	uint32_t slot;
 
-	if (t->nr_cpus >= NUMA_MAX_CPUS)
-		return NULL;
-	c = &t->cpus[t->nr_cpus++];
+	if (find_cpu_slot(t, apic_id, &slot))
+		return NULL;                    /* callers look it up first */
+	if (t->nr_cpus >= NUMA_MAX_CPUS) {
+		if (!boot) {
+			clip_cpu(t, apic_id);
+			return NULL;
+		}
+		c = &t->cpus[NUMA_MAX_CPUS - 1];
+		clip_cpu(t, c->apic_id);        /* its hash slot goes stale: checked on use */
+		cpu_hash[slot] = NUMA_MAX_CPUS;
+	} else {
+		c = &t->cpus[t->nr_cpus++];
+		cpu_hash[slot] = (uint16_t)t->nr_cpus;
+	}
 	c->apic_id = apic_id;
 	c->node = node;
 	c->pxm = pxm;
@@ -182,12 +255,11 @@ static int srat_cpu_cb(void *ctx, const struct srat_entry *e, char *reason, size
 		}
 		return 0;       /* the same CPU listed twice in one domain */
 	}
-	if (!add_cpu(t, e->apic_id, node, e->pxm,
-		     NUMA_CPU_IN_SRAT | (e->type == SRAT_TYPE_X2APIC ? NUMA_CPU_X2APIC : 0))) {
-		ksnprintf(reason, rlen, "more than %u CPUs (APIC 0x%x at offset 0x%x)",
-			  NUMA_MAX_CPUS, e->apic_id, e->offset);
-		return ACPI_EINVAL;
-	}
+	/* Past NUMA_MAX_CPUS the CPU is clipped (counted), not a reason to
+	 * drop the SRAT: its domain has its node already. */
+	add_cpu(t, e->apic_id, node, e->pxm,
+		NUMA_CPU_IN_SRAT | (e->type == SRAT_TYPE_X2APIC ? NUMA_CPU_X2APIC : 0),
+		e->apic_id == b->opt->boot_apic_id);
 	return 0;
 }
 
@@ -432,12 +504,10 @@ static int madt_cb(void *ctx, const struct madt_cpu *m, char *reason, size_t rle
 		return 0;
 	c = find_cpu(b->t, m->apic_id);
 	if (!c)
-		c = add_cpu(b->t, m->apic_id, 0, 0, m->x2apic ? NUMA_CPU_X2APIC : 0);
-	if (!c) {
-		ksnprintf(reason, rlen, "more than %u CPUs (APIC 0x%x at offset 0x%x)",
-			  NUMA_MAX_CPUS, m->apic_id, m->offset);
-		return ACPI_EINVAL;
-	}
+		c = add_cpu(b->t, m->apic_id, 0, 0, m->x2apic ? NUMA_CPU_X2APIC : 0,
+			    m->apic_id == b->opt->boot_apic_id);
+	if (!c)
+		return 0;               /* past NUMA_MAX_CPUS: counted in add_cpu() */
 	c->flags |= NUMA_CPU_IN_MADT | (m->enabled ? 0 : NUMA_CPU_ONLINE_CAPABLE);
 	return 0;
 }
@@ -558,6 +628,7 @@ void topology_from_tables(const struct topology_tables *tabs,
 	char why[REASON_LEN];
 
 	__builtin_memset(out, 0, sizeof(*out));
+	hash_reset();
 	for (size_t i = 0; i < nr_map; i++) {
 		if (!is_ram(map[i].type) || map[i].end <= map[i].start)
 			continue;
@@ -597,7 +668,7 @@ void topology_from_tables(const struct topology_tables *tabs,
 		struct numa_cpu *c = find_cpu(out, b.opt->boot_apic_id);
 
 		if (!c)
-			c = add_cpu(out, b.opt->boot_apic_id, 0, 0, 0);
+			c = add_cpu(out, b.opt->boot_apic_id, 0, 0, 0, true);
 		if (c)
 			c->flags |= NUMA_CPU_BOOT;
 	}
@@ -928,36 +999,65 @@ void topology_print(const struct numa_topology *t, printf_fn out)
 			    (m->flags & NUMA_MEM_HOTPLUG) ? " hotplug" : "");
 		}
 
-	for (uint32_t n = 0; n < nodes; n++) {
-		char line[512];
-		size_t len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u cpus:", n);
+	/* CPUs grouped by node with a counting sort, so the lines cost
+	 * O(CPUs + nodes), not O(CPUs x nodes). */
+	{
+		static uint32_t start[NUMA_MAX_NODES + 1];
+		static uint16_t order[NUMA_MAX_CPUS];
 
-		/* One line per node; long lists continue on further lines with
-		 * the same prefix, so every line stays parseable. */
-		for (uint32_t i = 0; i < ncpus; i++) {
-			if (t->cpus[i].node != n)
-				continue;
-			if (len + 12 >= sizeof(line)) {
-				out("%s\n", line);
-				len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u cpus:", n);
+		__builtin_memset(start, 0, sizeof(start));
+		for (uint32_t i = 0; i < ncpus; i++)
+			if (t->cpus[i].node < nodes)
+				start[t->cpus[i].node + 1]++;
+		for (uint32_t n = 0; n < nodes; n++)
+			start[n + 1] += start[n];
+		for (uint32_t i = 0; i < ncpus; i++)
+			if (t->cpus[i].node < nodes)
+				order[start[t->cpus[i].node]++] = (uint16_t)i;
+		/* start[n] is now the end of node n's run; node n begins at
+		 * the end of node n - 1's. */
+		for (uint32_t n = 0; n < nodes; n++) {
+			char line[512];
+			size_t len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u cpus:", n);
+
+			/* One line per node; long lists continue on further
+			 * lines with the same prefix, so every line stays
+			 * parseable. */
+			for (uint32_t k = n ? start[n - 1] : 0; k < start[n]; k++) {
+				if (len + 12 >= sizeof(line)) {
+					out("%s\n", line);
+					len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u cpus:",
+								n);
+				}
+				len += (size_t)ksnprintf(line + len, sizeof(line) - len, " 0x%02x",
+							 t->cpus[order[k]].apic_id);
 			}
-			len += (size_t)ksnprintf(line + len, sizeof(line) - len, " 0x%02x",
-						 t->cpus[i].apic_id);
+			out("%s\n", line);
 		}
-		out("%s\n", line);
 	}
+	if (t->nr_cpus_clipped)
+		out("NUMA: %u CPU(s) past the limit of %u not recorded (NR_CPUS), the first APIC "
+		    "0x%x\n", t->nr_cpus_clipped, NUMA_MAX_CPUS, t->first_clipped_apic);
 
 	if (t->source == NUMA_SRC_SRAT && t->slit_source == NUMA_SLIT_DEFAULT)
 		out("NUMA: default distances (10 local, 20 remote): %s\n",
 		    t->slit_reason[0] ? t->slit_reason : "no SLIT");
 
+	/* A row per node; beyond 64 nodes it continues on lines that say from
+	 * which node (a kernel log line holds 512 bytes). */
 	for (uint32_t n = 0; n < nodes; n++) {
-		char line[64 + 4 * NUMA_MAX_NODES];
-		size_t len = (size_t)ksnprintf(line, sizeof(line), "NUMA: Node %u distances:", n);
+		for (uint32_t from = 0; from < nodes; from += 64) {
+			char line[64 + 4 * 64];
+			size_t len = from ? (size_t)ksnprintf(line, sizeof(line),
+							      "NUMA: Node %u distances (from node %u):",
+							      n, from)
+					  : (size_t)ksnprintf(line, sizeof(line),
+							      "NUMA: Node %u distances:", n);
 
-		for (uint32_t m = 0; m < nodes; m++)
-			len += (size_t)ksnprintf(line + len, sizeof(line) - len, " %u",
-						 t->distance[n][m]);
-		out("%s\n", line);
+			for (uint32_t m = from; m < nodes && m < from + 64; m++)
+				len += (size_t)ksnprintf(line + len, sizeof(line) - len, " %u",
+							 t->distance[n][m]);
+			out("%s\n", line);
+		}
 	}
 }

@@ -131,16 +131,17 @@ static EFI_STATUS claim_near(struct loader *l, uint16_t n, uint64_t pages, uint3
 			     const char *what, phys_addr_t *pa, uint16_t *where)
 {
 	const struct numa_topology *t = &l->h->numa;
-	uint64_t tried = 1ULL << n;
+	numa_nodeset_t tried = { 0 };
 	EFI_STATUS st = claim_in_node(l, n, pages, owner, pa);
 
+	numa_nodeset_set(&tried, n);
 	*where = n;
 	while (EFI_ERROR(st)) {
-		uint16_t m = pgd_next_fallback(t, n, tried);
+		uint16_t m = pgd_next_fallback(t, n, &tried);
 
 		if (m == NUMA_NO_NODE)
 			break;
-		tried |= 1ULL << m;
+		numa_nodeset_set(&tried, m);
 		*where = m;
 		st = claim_in_node(l, m, pages, owner, pa);
 	}

@@ -8,7 +8,6 @@
 #include "mm/physmap.h"
 #include "efi/pgd_plan.h"
 
-_Static_assert(NUMA_MAX_NODES <= 64, "node sets are 64-bit masks here");
 
 /* Highest base <= top - pages of a block in [lo, top) avoiding taken; 0 if none. */
 static phys_addr_t highest_fit(phys_addr_t lo, phys_addr_t top, uint64_t pages,
@@ -87,7 +86,7 @@ phys_addr_t pgd_find_in_node(const struct numa_topology *t, uint16_t n, const vo
 	return best;
 }
 
-uint16_t pgd_next_fallback(const struct numa_topology *t, uint16_t n, uint64_t tried)
+uint16_t pgd_next_fallback(const struct numa_topology *t, uint16_t n, const numa_nodeset_t *tried)
 {
 	uint16_t m = NUMA_NO_NODE;
 	uint32_t md = ~0u;
@@ -95,7 +94,7 @@ uint16_t pgd_next_fallback(const struct numa_topology *t, uint16_t n, uint64_t t
 	if (n >= t->nr_nodes)
 		return NUMA_NO_NODE;
 	for (uint16_t k = 0; k < t->nr_nodes && k < NUMA_MAX_NODES; k++) {
-		if ((tried & (1ULL << k)) || !topology_node_has_memory(t, k) ||
+		if (numa_nodeset_test(tried, k) || !topology_node_has_memory(t, k) ||
 		    t->distance[n][k] >= md)
 			continue;
 		md = t->distance[n][k];

@@ -36,10 +36,10 @@ phys_addr_t pgd_find_in_node(const struct numa_topology *t, uint16_t n, const vo
 			     size_t nr_physmap, uint64_t pages,
 			     const struct pgtable_range *taken, size_t nr_taken);
 
-/* The node to try next for node n's claim when every node in `tried` (a bit
- * per node) failed: the nearest node with memory by distance, ties to the
+/* The node to try next for node n's claim when every node in `tried`
+ * failed: the nearest node with memory by distance, ties to the
  * lowest id.  NUMA_NO_NODE when none is left. */
-uint16_t pgd_next_fallback(const struct numa_topology *t, uint16_t n, uint64_t tried);
+uint16_t pgd_next_fallback(const struct numa_topology *t, uint16_t n, const numa_nodeset_t *tried);
 
 /* The node whose copy the loader enters the kernel on: the boot CPU's node's
  * nearest node with memory; with `elsewhere` (pgd_test=boot-elsewhere) the

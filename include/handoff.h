@@ -20,6 +20,8 @@
  *   7  struct numa_topology ends with SRAT generic initiators and skipped
  *      subtables (numa.h; the fields after `numa` moved by their size)
  *   8  the FADT's reset register (struct handoff_reset)
+ *   9  limits raised (256 nodes, 4096 CPUs, 512 memory ranges); numa_topology
+ *      ends with the count of CPUs past the limit
  */
 #ifndef HANDOFF_H
 #define HANDOFF_H
@@ -28,7 +30,7 @@
 #include "numa.h"
 
 #define HANDOFF_MAGIC    0x46464f444e41484bULL   /* "KHANDOFF" little-endian */
-#define HANDOFF_VERSION  8
+#define HANDOFF_VERSION  9
 
 /* ---- version 1 -------------------------------------------------------- */
 

@@ -12,11 +12,36 @@
 
 #include "types.h"
 
-#define NUMA_MAX_NODES     64     /* node ids 0..63 */
-#define NUMA_MAX_CPUS      1024   /* CPUs (APIC or x2APIC ids) */
-#define NUMA_MAX_MEMBLKS   256    /* merged per-node ranges, all nodes together */
-#define NUMA_MAX_SRAT_MEM  256    /* raw SRAT memory entries kept for the log */
+/*
+ * Limits (issue 8).  Linux x86-64 has MAX_NUMNODES 64 (NODES_SHIFT 6) unless
+ * MAXSMP (1024, with NR_CPUS 8192) and NR_NODE_MEMBLKS = 2 * MAX_NUMNODES.
+ * 256 nodes cover 8-socket machines with sub-NUMA clustering and CXL
+ * domains; the distance matrix (nodes^2 bytes) is the one quadratic array
+ * in the handoff, 64 KiB here.  More proximity domains than that reject the
+ * SRAT, as Linux's "Too many proximity domains" does.  CPUs beyond
+ * NUMA_MAX_CPUS are not recorded (counted in nr_cpus_clipped and reported),
+ * as Linux ignores processors past NR_CPUS.
+ */
+#define NUMA_MAX_NODES     256    /* node ids 0..255 */
+#define NUMA_MAX_CPUS      4096   /* CPUs (APIC or x2APIC ids) */
+#define NUMA_MAX_MEMBLKS   512    /* merged per-node ranges, all nodes together */
+#define NUMA_MAX_SRAT_MEM  512    /* raw SRAT memory entries kept for the log */
 #define NUMA_NO_NODE       0xffffu
+
+/* A set of node ids: one bit per node. */
+#define NUMA_NODESET_WORDS  (NUMA_MAX_NODES / 64)
+typedef struct { uint64_t w[NUMA_NODESET_WORDS]; } numa_nodeset_t;
+
+static inline bool numa_nodeset_test(const numa_nodeset_t *s, uint32_t n)
+{
+	return n < NUMA_MAX_NODES && (s->w[n / 64] >> (n % 64)) & 1;
+}
+
+static inline void numa_nodeset_set(numa_nodeset_t *s, uint32_t n)
+{
+	if (n < NUMA_MAX_NODES)
+		s->w[n / 64] |= 1ULL << (n % 64);
+}
 
 #define NUMA_LOCAL_DISTANCE   10
 #define NUMA_REMOTE_DISTANCE  20
@@ -129,6 +154,9 @@ struct numa_topology {
 	uint32_t nr_srat_skipped;
 	struct numa_gi gi[NUMA_MAX_GI];                    /* SRAT order */
 	struct numa_srat_skipped srat_skipped[NUMA_MAX_SRAT_SKIPPED];
+	/* handoff v9: CPUs past NUMA_MAX_CPUS, not in cpus[] */
+	uint32_t nr_cpus_clipped;
+	uint32_t first_clipped_apic;           /* the first one's APIC id */
 };
 
 /* True if some memblk of `node` holds present RAM (Linux: the node has

@@ -240,7 +240,7 @@ static inline void fake_put(struct fake_mem *m, uint64_t at, const struct tbuf *
 /* ------------------------------------------------------------ output */
 
 /* A printf_fn capturing into one static buffer. */
-static char cap_buf[1 << 16];
+static char cap_buf[1 << 20];   /* 4096 CPUs, 256 nodes */
 static size_t cap_len;
 
 static inline void cap_reset(void) { cap_len = 0; cap_buf[0] = '\0'; }

@@ -628,55 +628,74 @@ static void test_topology_from_tables_loader_ram_counts(void **state)
 
 /* ------------------------------------------------------------ limits */
 
-static void test_topology_from_tables_64_nodes_ok_65_rejects(void **state)
+/* Issue 8: 256 proximity domains are nodes (Linux MAXSMP's direction); one
+ * more rejects, as Linux's "Too many proximity domains" does. */
+static void test_topology_from_tables_256_nodes_ok_257_rejects(void **state)
 {
-	for (uint32_t nodes = 64; nodes <= 65; nodes++) {
+	for (uint32_t nodes = NUMA_MAX_NODES; nodes <= NUMA_MAX_NODES + 1; nodes++) {
 		srat_begin(&srat, 3);
 		for (uint32_t i = 0; i < nodes; i++)
 			srat_mem(&srat, 1000 + i, (uint64_t)i * 0x2000000, 0x2000000, SRAT_MEM_ENABLED);
 		tb_finish(&srat);
 		build(NULL);
-		if (nodes == 64) {
+		if (nodes == NUMA_MAX_NODES) {
 			assert_int_equal(topo.source, NUMA_SRC_SRAT);
-			assert_int_equal(topo.nr_nodes, 64);
-			assert_non_null(strstr(cap_buf, "NUMA: Node 63 distances: 20 20"));
+			assert_int_equal(topo.nr_nodes, NUMA_MAX_NODES);
+			/* Rows continue past 64 nodes on lines that say from where. */
+			assert_non_null(strstr(cap_buf, "\nNUMA: Node 255 distances: 20 20"));
+			assert_non_null(strstr(cap_buf,
+				"\nNUMA: Node 255 distances (from node 192): 20 20"));
+			assert_non_null(strstr(cap_buf, " 20 10\n"));
 		} else {
-			assert_fake("more than 64 proximity domains (PXM 1064 at offset 0xa30)");
+			assert_fake("more than 256 proximity domains (PXM 1256 at offset 0x2830)");
 		}
 	}
 }
 
-static void test_topology_from_tables_1024_cpus_ok_1025_rejects(void **state)
+/* CPUs past NUMA_MAX_CPUS are clipped and reported, not a reason to drop
+ * the SRAT; the boot CPU is kept even when it comes last. */
+static void test_topology_from_tables_4096_cpus_then_clipped(void **state)
 {
-	for (uint32_t cpus = 1024; cpus <= 1025; cpus++) {
+	struct topology_options o = { .boot_apic_id = 0x1000 + NUMA_MAX_CPUS + 1 };
+
+	for (uint32_t cpus = NUMA_MAX_CPUS; cpus <= NUMA_MAX_CPUS + 2; cpus += 2) {
 		srat_begin(&srat, 3);
 		for (uint32_t i = 0; i < cpus; i++)
 			srat_x2apic(&srat, i & 1, 0x1000 + i, SRAT_CPU_ENABLED);
 		srat_mem(&srat, 0, 0, 0x40000000, SRAT_MEM_ENABLED);
 		srat_mem(&srat, 1, 0x40000000, 0x40000000, SRAT_MEM_ENABLED);
 		tb_finish(&srat);
-		build(NULL);
-		if (cpus == 1024) {
-			assert_int_equal(topo.source, NUMA_SRC_SRAT);
-			assert_int_equal(topo.nr_cpus, 1024);
-			assert_int_equal(topology_node_of_apic(&topo, 0x1000 + 1023), 1);
+		build(cpus == NUMA_MAX_CPUS ? NULL : &o);
+		assert_int_equal(topo.source, NUMA_SRC_SRAT);
+		assert_int_equal(topo.nr_cpus, NUMA_MAX_CPUS);
+		if (cpus == NUMA_MAX_CPUS) {
+			assert_int_equal(topo.nr_cpus_clipped, 0);
+			assert_int_equal(topology_node_of_apic(&topo, 0x1000 + 4095), 1);
 			/* Long cpus lists continue on lines with the same prefix. */
 			assert_true(test_cpus_lines_ok());
+			assert_null(strstr(cap_buf, "not recorded"));
 		} else {
-			assert_fake("more than 1024 CPUs (APIC 0x1400");
-			assert_int_equal(topo.nr_cpus, 1024);
+			/* 0x2000 does not fit; 0x2001 is the boot CPU and takes
+			 * the last slot from 0x1fff. */
+			assert_int_equal(topo.nr_cpus_clipped, 2);
+			assert_int_equal(topo.first_clipped_apic, 0x2000);
+			assert_int_equal(topology_node_of_apic(&topo, 0x2001), 1);
+			assert_true(topo.cpus[NUMA_MAX_CPUS - 1].flags & NUMA_CPU_BOOT);
+			assert_int_equal(topology_node_of_apic(&topo, 0x1fff), NUMA_NO_NODE);
+			assert_non_null(strstr(cap_buf, "NUMA: 2 CPU(s) past the limit of 4096 not "
+					       "recorded (NR_CPUS), the first APIC 0x2000\n"));
 		}
 	}
 }
 
-static void test_topology_from_tables_257_memory_entries_reject(void **state)
+static void test_topology_from_tables_513_memory_entries_reject(void **state)
 {
 	srat_begin(&srat, 1);
-	for (uint32_t i = 0; i < 257; i++)
+	for (uint32_t i = 0; i < NUMA_MAX_SRAT_MEM + 1; i++)
 		srat_mem(&srat, 0, (uint64_t)i * 0x100000, 0x100000, SRAT_MEM_ENABLED);
 	tb_finish(&srat);
 	build(NULL);
-	assert_fake("more than 256 memory affinity entries");
+	assert_fake("more than 512 memory affinity entries");
 }
 
 /* ------------------------------------------------------------ SLIT */
@@ -1048,9 +1067,9 @@ int main(void)
 		T(test_topology_rejected_srat_lines_keep_parsed_nodes),
 		T(test_topology_from_tables_coverage_1mib_tolerated),
 		T(test_topology_from_tables_loader_ram_counts),
-		T(test_topology_from_tables_64_nodes_ok_65_rejects),
-		T(test_topology_from_tables_1024_cpus_ok_1025_rejects),
-		T(test_topology_from_tables_257_memory_entries_reject),
+		T(test_topology_from_tables_256_nodes_ok_257_rejects),
+		T(test_topology_from_tables_4096_cpus_then_clipped),
+		T(test_topology_from_tables_513_memory_entries_reject),
 		T(test_topology_from_tables_slit_invalid_each_way),
 		T(test_topology_from_tables_slit_absent),
 		T(test_topology_from_tables_slit_indexed_by_pxm),

@@ -169,10 +169,39 @@ static void test_pgd_next_fallback_nearest_then_lowest_id(void **state)
 	topo.distance[1][3] = topo.distance[3][1] = 30;
 	topo.distance[1][2] = topo.distance[2][1] = 12;
 	/* node 2 is nearest but has no memory; 0 and 3 tie: lowest id */
-	assert_int_equal(pgd_next_fallback(&topo, 1, 1ULL << 1), 0);
-	assert_int_equal(pgd_next_fallback(&topo, 1, (1ULL << 1) | 1), 3);
-	assert_int_equal(pgd_next_fallback(&topo, 1, 0xf), NUMA_NO_NODE);
-	assert_int_equal(pgd_next_fallback(&topo, 9, 0), NUMA_NO_NODE);
+	numa_nodeset_t tried = { 0 }, none = { 0 };
+
+	numa_nodeset_set(&tried, 1);
+	assert_int_equal(pgd_next_fallback(&topo, 1, &tried), 0);
+	numa_nodeset_set(&tried, 0);
+	assert_int_equal(pgd_next_fallback(&topo, 1, &tried), 3);
+	numa_nodeset_set(&tried, 2);
+	numa_nodeset_set(&tried, 3);
+	assert_int_equal(pgd_next_fallback(&topo, 1, &tried), NUMA_NO_NODE);
+	assert_int_equal(pgd_next_fallback(&topo, 9, &none), NUMA_NO_NODE);
+}
+
+/* Node sets hold every node id, not 64 (issue 8: 256 nodes). */
+static void test_pgd_next_fallback_beyond_64_nodes(void **state)
+{
+	numa_nodeset_t tried = { 0 };
+
+	topo.nr_nodes = 200;
+	for (uint32_t a = 0; a < 200; a++)
+		for (uint32_t b = 0; b < 200; b++)
+			topo.distance[a][b] = a == b ? 10 : 20;
+	memblk(0, 0x40000000, 0, 0);
+	memblk(0x40000000, 0x80000000, 150, 0);
+	memblk(0x80000000, 0xc0000000, 199, 0);
+	topo.distance[199][150] = 15;
+	numa_nodeset_set(&tried, 199);
+	assert_int_equal(pgd_next_fallback(&topo, 199, &tried), 150);
+	numa_nodeset_set(&tried, 150);
+	assert_true(numa_nodeset_test(&tried, 150));
+	assert_false(numa_nodeset_test(&tried, 149));
+	assert_int_equal(pgd_next_fallback(&topo, 199, &tried), 0);
+	numa_nodeset_set(&tried, 0);
+	assert_int_equal(pgd_next_fallback(&topo, 199, &tried), NUMA_NO_NODE);
 }
 
 static void test_pgd_entry_node(void **state)
@@ -250,6 +279,7 @@ int main(void)
 		T(test_pgd_find_in_node_avoids_taken),
 		T(test_pgd_find_in_node_bad_descriptors),
 		T(test_pgd_next_fallback_nearest_then_lowest_id),
+		T(test_pgd_next_fallback_beyond_64_nodes),
 		T(test_pgd_entry_node),
 		T(test_pgd_fill_desc_segments),
 		T(test_pgd_text_ranges_sorted_distinct),

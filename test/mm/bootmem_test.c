@@ -28,14 +28,14 @@ static void dist_default(unsigned n)
 /* Collected free ranges. */
 struct franges {
 	unsigned n;
-	struct { pfn_t s, e; uint32_t nid; } r[64];
+	struct { pfn_t s, e; uint32_t nid; } r[NUMA_MAX_NODES];
 };
 
 static void collect(void *ctx, pfn_t s, pfn_t e, uint32_t nid)
 {
 	struct franges *f = ctx;
 
-	assert_true(f->n < 64);
+	assert_true(f->n < NUMA_MAX_NODES);
 	f->r[f->n].s = s;
 	f->r[f->n].e = e;
 	f->r[f->n].nid = nid;
@@ -219,7 +219,7 @@ static void test_bootmem_many_nodes(void **state)
 
 	dist_default(NUMA_MAX_NODES);
 	bootmem_init(NUMA_MAX_NODES, dist, 0);
-	/* 64 nodes of 16 MiB with 16 MiB holes between them */
+	/* NUMA_MAX_NODES nodes of 16 MiB with 16 MiB holes between them */
 	for (unsigned n = 0; n < NUMA_MAX_NODES; n++)
 		bootmem_add_memory((2ULL * n + 1) << 24, (2ULL * n + 2) << 24, n);
 	for (unsigned n = 0; n < NUMA_MAX_NODES; n++) {

@@ -169,6 +169,16 @@ def check_pgd(text, case):
     return errs
 
 
+def check_srat_cpu_count(n):
+    """Exactly n 'SRAT: PXM p -> APIC' lines, each APIC id once."""
+    def check_srat_cpus(text, case):
+        ids = re.findall(r"^SRAT: PXM \d+ -> APIC 0x([0-9a-f]+) -> Node \d+$", text, re.M)
+        if len(ids) != n or len(set(ids)) != n:
+            return [f"{len(ids)} SRAT CPU lines ({len(set(ids))} distinct), expected {n}"]
+        return []
+    return check_srat_cpus
+
+
 def check_ktext_off(text, case):
     """With ktext=off every copy maps the one original text."""
     txt = set(re.findall(rf"^PGD: Node \d+ at {HEX} \(node \d+\), \d+ table pages, text at {HEX}", text, re.M))
@@ -919,6 +929,17 @@ CASES = [
                        r"^PGD: Node 0 at 0x[0-9a-f]+ \(node 0\)",
                        r"^pgtable: cpu 0 apic 0x0 node 0 cr3 "],
                forbid=[r"use a copy on another node", r"memory-less"], checks=[check_pgd, check_mm, check_zones]),
+    # -- limits (issue 8 item 4): 128 proximity domains and 600 x2APIC
+    # entries (more than the old 64 / 1024-entry SRAT limits allowed in one
+    # table), 2 GiB on two of them: every domain is a node, every CPU listed.
+    _acpi_case("acpi-srat-128pxm-600cpu", ["srat-128pxm-600cpu.aml"], Topology(nodes=0, cpus=2, mem="2G"),
+               expect=[r"^loader: topology: 128 nodes, 600 CPUs",
+                       r"^SRAT: PXM 127 -> APIC 0x007f -> Node 127$", r"^SRAT: PXM 87 -> APIC 0x0257 -> Node 87$",
+                       r"^NUMA: Node 127 cpus: 0x7f 0xff 0x17f 0x1ff$",
+                       r"^NUMA: Node 1 \[mem 0x40000000-0x[0-9a-f]+\]$",
+                       r"^NUMA: Node 127 distances \(from node 64\): 20 20 .* 20 10$"],
+               forbid=[r"not recorded", r"^SRAT: rejected", r"^Faking a node"],
+               checks=[check_pgd, check_mm, check_zones, check_srat_cpu_count(600)], timeout=300),
     # -- SRAT Generic Initiator affinity (issue 8 item 7): one first in the
     # table takes node 0, as Linux numbers domains across CPU and GI entries
     # in table order; the GI node is memory-less and CPU-less.  Linux prints

@@ -13,6 +13,11 @@ no -numa (so QEMU builds no SRAT/SLIT of its own):
   srat-gi-first.aml      SRAT rev 3: a Generic Initiator (PCI 0000:00:02.0,
                          PXM 7) first, then srat-2node's entries: Linux gives
                          PXM 7 node 0 (table order across CPU and GI entries)
+  srat-128pxm-600cpu.aml SRAT rev 3: 600 x2APIC entries, CPU i (x2APIC id i)
+                         in PXM i % 128, then srat-2node's memory on PXM 0
+                         and 1: 128 nodes, 126 of them CPU-only.  QEMU's own
+                         MADT lists APIC 0 and 1 (-smp 2); the others are
+                         SRAT-only CPUs, which the topology accepts.
   srat-overrun.aml       srat-2node with its last memory entry cut 8 bytes
                          short: the entry's length (40) runs past the table
   srat-bad-checksum.aml  srat-2node with a wrong checksum byte.  NOTE: QEMU
@@ -61,6 +66,10 @@ def srat_gi(pxm, seg, bdf, flags=1):
     return struct.pack("<BBBBIHH12sII", 5, 32, 0, 1, pxm, seg, bdf, bytes(12), flags, 0)
 
 
+def srat_x2apic(pxm, apic, flags=1):
+    return struct.pack("<BBHIIIII", 2, 24, 0, pxm, apic, flags, 0, 0)
+
+
 def srat(entries, rev=1, oem=b"NUMA2NOD"):
     return table(b"SRAT", rev, oem, struct.pack("<IQ", 1, 0) + b"".join(entries))
 
@@ -90,6 +99,9 @@ def build():
     out["srat-2node.aml"] = srat(TWO_NODE)
     out["srat-2node-hotplug.aml"] = srat(two_node(3, 3), oem=b"HOTPLUG ")
     out["srat-2node-hotplug0.aml"] = srat(two_node(3, 1), oem=b"HOTPLUG0")
+    big = [srat_x2apic(i % 128, i) for i in range(600)]
+    big += [srat_mem(0, 0, 0xA0000), srat_mem(0, 0x100000, G - 0x100000), srat_mem(1, G, G)]
+    out["srat-128pxm-600cpu.aml"] = srat(big, rev=3, oem=b"BIG128  ")
     out["srat-gi-first.aml"] = srat([srat_gi(7, 0, 0x10)] + TWO_NODE, rev=3, oem=b"GIFIRST ")
     out["slit-2node.aml"] = slit([[10, 21], [21, 10]])
     out["slit-bad-diagonal.aml"] = slit([[10, 21], [21, 20]], oem=b"BADDIAG ")
