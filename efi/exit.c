@@ -204,8 +204,8 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	UINTN size = 0, key = 0, dsize = 0;
 	UINT32 dver = 0;
 	EFI_STATUS st;
-	phys_addr_t map_pa, copy_pa;
-	uint64_t buf_size, pages;
+	phys_addr_t map_pa, copy_pa, scratch_pa;
+	uint64_t buf_size, pages, scratch_size, clipped;
 	size_t nr_keep;
 	int n, attempt;
 	bool called_exit = false;
@@ -233,6 +233,16 @@ EFI_STATUS exit_and_jump(struct loader *l)
 		return st;
 	}
 	buf_size = pages * PAGE_SIZE;
+	/* The normaliser's scratch, sized from the firmware's real map (plus
+	 * the slack) and every range the loader may keep: no map is too long. */
+	scratch_size = physmap_scratch_size(buf_size / dsize, LOADER_MAX_ALLOCS, l->opt.nr_fake);
+	st = loader_alloc(l, AllocateAnyPages, EfiLoaderData, PFN_UP(scratch_size), &scratch_pa,
+			  OWNER_NONE);
+	if (EFI_ERROR(st)) {
+		loader_printf("loader: cannot allocate %llu pages to normalise the memory map: %s\n",
+			      (unsigned long long)PFN_UP(scratch_size), efi_status_str(st));
+		return st;
+	}
 	fill_handoff(l);
 	nr_keep = build_keep_list(l);
 
@@ -244,8 +254,9 @@ EFI_STATUS exit_and_jump(struct loader *l)
 		loader_printf("loader: GetMemoryMap failed: %s\n", efi_status_str(st));
 		return st;
 	}
-	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
-				   l->opt.fake, l->opt.nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
+	n = physmap_normalize_scratch((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
+				      l->opt.fake, l->opt.nr_fake, (void *)(uintptr_t)scratch_pa,
+				      scratch_size, h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0) {
 		loader_printf("loader: the memory map (%llu descriptors) does not normalise into %u"
 			      " entries: error %d\n", (unsigned long long)(size / dsize),
@@ -282,11 +293,13 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	}
 	console_exit_boot_services(h);
 
-	n = physmap_normalize_fake((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
-				   l->opt.fake, l->opt.nr_fake, h->physmap, HANDOFF_PHYSMAP_MAX);
+	n = physmap_normalize_scratch((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
+				      l->opt.fake, l->opt.nr_fake, (void *)(uintptr_t)scratch_pa,
+				      scratch_size, h->physmap, HANDOFF_PHYSMAP_MAX);
 	if (n < 0)
 		fatal_after_exit("normalising the final memory map failed", n);
-	h->nr_physmap = (uint32_t)n;
+	/* As the preliminary map was (main.c warned): nothing beyond the direct map. */
+	h->nr_physmap = (uint32_t)physmap_clip(h->physmap, (size_t)n, DIRECT_MAP_MAX, &clipped);
 	loader_memcpy((void *)(uintptr_t)copy_pa, (void *)(uintptr_t)map_pa, size);
 	h->efi_map_pa = copy_pa;
 	h->efi_map_size = size;

@@ -355,6 +355,9 @@ static EFI_STATUS read_memory_map(struct loader *l)
 	UINTN nr, key, dsize;
 	UINT32 dver;
 	char why[64];
+	void *scratch;
+	size_t scratch_size;
+	uint64_t clipped;
 	int n;
 
 	map = LibMemoryMap(&nr, &key, &dsize, &dver);
@@ -362,15 +365,35 @@ static EFI_STATUS read_memory_map(struct loader *l)
 		loader_printf("loader: cannot read the memory map (GetMemoryMap failed)\n");
 		return EFI_DEVICE_ERROR;
 	}
-	n = physmap_normalize_fake(map, nr * dsize, dsize, NULL, 0, l->opt.fake, l->opt.nr_fake,
-				   l->h->physmap, HANDOFF_PHYSMAP_MAX);
+	/* Scratch sized from the firmware's real map: any number of
+	 * descriptors normalises (issue 8). */
+	scratch_size = physmap_scratch_size(nr, 0, l->opt.nr_fake);
+	scratch = scratch_size == SIZE_MAX ? NULL : AllocatePool(scratch_size);
+	if (scratch == NULL) {
+		FreePool(map);
+		loader_printf("loader: cannot allocate %llu bytes to normalise the memory map (%llu"
+			      " descriptors)\n", (unsigned long long)scratch_size,
+			      (unsigned long long)nr);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	n = physmap_normalize_scratch(map, nr * dsize, dsize, NULL, 0, l->opt.fake,
+				      l->opt.nr_fake, scratch, scratch_size, l->h->physmap,
+				      HANDOFF_PHYSMAP_MAX);
+	FreePool(scratch);
 	if (n < 0) {
 		FreePool(map);
 		loader_printf("loader: cannot normalise the memory map (%llu descriptors): error %d"
-			      " - more than %u ranges?\n", (unsigned long long)nr, n,
-			      HANDOFF_PHYSMAP_MAX);
+			      " - more than %u distinct ranges after merging\n",
+			      (unsigned long long)nr, n, HANDOFF_PHYSMAP_MAX);
 		return EFI_BUFFER_TOO_SMALL;
 	}
+	/* What lies beyond the direct map's reach is dropped with a warning
+	 * (exit.c drops it from the final map the same way). */
+	n = (int)physmap_clip(l->h->physmap, (size_t)n, DIRECT_MAP_MAX, &clipped);
+	if (clipped)
+		loader_printf("loader: %llu MiB of RAM above %llu TiB is beyond the direct map and"
+			      " will not be used\n", (unsigned long long)(clipped >> 20),
+			      (unsigned long long)(DIRECT_MAP_MAX >> 40));
 	l->h->nr_physmap = (uint32_t)n;
 	report_memory_classes(map, nr, dsize, l->h);
 	FreePool(map);

@@ -51,6 +51,8 @@ struct physmap_event {
 	int32_t  delta;         /* +1 open, -1 close */
 };
 
+/* physmap_normalize()'s own scratch: PHYSMAP_MAX_INPUT descriptors plus
+ * kept ranges and overrides.  Bigger maps use physmap_normalize_scratch(). */
 static struct physmap_event physmap_events[2 * (PHYSMAP_MAX_INPUT + PHYSMAP_MAX_FAKE)];
 
 uint32_t physmap_type_from_efi(uint32_t efi_type)
@@ -283,8 +285,29 @@ int physmap_normalize_fake(const void *efi_map, size_t map_size, size_t desc_siz
 			   const struct physmap_fake *fake, size_t nr_fake,
 			   struct physmap_entry *out, size_t cap)
 {
+	if (desc_size >= sizeof(struct efi_memory_descriptor) &&
+	    (map_size / desc_size > PHYSMAP_MAX_INPUT ||
+	     nr_keep > PHYSMAP_MAX_INPUT - map_size / desc_size))
+		return PHYSMAP_ETOOMANY;
+	return physmap_normalize_scratch(efi_map, map_size, desc_size, keep, nr_keep, fake, nr_fake,
+					 physmap_events, sizeof(physmap_events), out, cap);
+}
+
+size_t physmap_scratch_size(size_t nr_desc, size_t nr_keep, size_t nr_fake)
+{
+	if (nr_desc > SIZE_MAX / 64 || nr_keep > SIZE_MAX / 64 || nr_fake > SIZE_MAX / 64)
+		return SIZE_MAX;
+	return 2 * (nr_desc + nr_keep + nr_fake) * sizeof(struct physmap_event);
+}
+
+int physmap_normalize_scratch(const void *efi_map, size_t map_size, size_t desc_size,
+			      const struct physmap_entry *keep, size_t nr_keep,
+			      const struct physmap_fake *fake, size_t nr_fake,
+			      void *scratch, size_t scratch_size,
+			      struct physmap_entry *out, size_t cap)
+{
 	const uint8_t *p = efi_map;
-	struct physmap_event *ev = physmap_events;
+	struct physmap_event *ev = scratch;
 	uint32_t count[RANK_COUNT] = { 0 };
 	uint64_t mask = 0, seg_start = 0;
 	uint32_t seg_rank = RANK_NONE;
@@ -301,8 +324,11 @@ int physmap_normalize_fake(const void *efi_map, size_t map_size, size_t desc_siz
 	if (cap > 0 && out == NULL)
 		return PHYSMAP_ENOSPC;
 	nr_desc = map_size / desc_size;        /* a trailing partial descriptor is ignored */
-	if (nr_desc > PHYSMAP_MAX_INPUT || nr_keep > PHYSMAP_MAX_INPUT - nr_desc ||
-	    nr_fake > PHYSMAP_MAX_FAKE)
+	/* The events of every descriptor, kept range and override must fit
+	 * the scratch (the loader sizes it from the firmware's real map). */
+	if (nr_fake > PHYSMAP_MAX_FAKE || scratch == NULL ||
+	    ((uintptr_t)scratch & (_Alignof(struct physmap_event) - 1)) ||
+	    physmap_scratch_size(nr_desc, nr_keep, nr_fake) > scratch_size)
 		return PHYSMAP_ETOOMANY;
 
 	for (size_t i = 0; i < nr_desc; i++) {
@@ -466,4 +492,26 @@ int physmap_parse_fake(const char *s, struct physmap_fake *out, size_t cap,
 			p++;
 	}
 	return (int)n;
+}
+
+size_t physmap_clip(struct physmap_entry *map, size_t n, uint64_t limit, uint64_t *ram_bytes)
+{
+	size_t out = 0;
+
+	*ram_bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct physmap_entry e = map[i];
+
+		if (e.end > limit) {
+			uint64_t from = e.start > limit ? e.start : limit;
+
+			if (physmap_is_ram(e.type))
+				*ram_bytes += e.end - from;
+			if (e.start >= limit)
+				continue;
+			e.end = limit;
+		}
+		map[out++] = e;
+	}
+	return out;
 }

@@ -105,6 +105,33 @@ int physmap_normalize(const void *efi_map, size_t map_size, size_t desc_size,
 		      const struct physmap_entry *keep, size_t nr_keep,
 		      struct physmap_entry *out, size_t cap);
 
+/* Bytes of scratch physmap_normalize_scratch() needs for nr_desc EFI
+ * descriptors, nr_keep kept ranges and nr_fake overrides (SIZE_MAX if it
+ * would overflow). */
+size_t physmap_scratch_size(size_t nr_desc, size_t nr_keep, size_t nr_fake);
+
+/*
+ * physmap_normalize_fake() over a caller's scratch buffer (aligned to 8,
+ * physmap_scratch_size() bytes) instead of the built-in one, so a firmware
+ * map of any length normalises: the loader sizes it from the map the
+ * firmware reports (issue 8: > PHYSMAP_MAX_INPUT descriptors must not
+ * abort).  PHYSMAP_ETOOMANY if the scratch is too small.
+ */
+int physmap_normalize_scratch(const void *efi_map, size_t map_size, size_t desc_size,
+			      const struct physmap_entry *keep, size_t nr_keep,
+			      const struct physmap_fake *fake, size_t nr_fake,
+			      void *scratch, size_t scratch_size,
+			      struct physmap_entry *out, size_t cap);
+
+/*
+ * Drop what lies at or above `limit` (the direct map's reach) from a
+ * sorted map, cutting an entry that straddles it: the kernel cannot reach
+ * such memory (Linux drops RAM above MAX_PHYSMEM_BITS the same way).
+ * Returns the new number of entries; *ram_bytes gets how much RAM
+ * (physmap_is_ram) was dropped, for the warning.
+ */
+size_t physmap_clip(struct physmap_entry *map, size_t n, uint64_t limit, uint64_t *ram_bytes);
+
 /* physmap_normalize() with up to PHYSMAP_MAX_FAKE test-only overrides
  * (fake may be NULL when nr_fake is 0). */
 int physmap_normalize_fake(const void *efi_map, size_t map_size, size_t desc_size,

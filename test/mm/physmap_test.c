@@ -237,6 +237,60 @@ static void test_physmap_normalize_too_many(void **state)
 	assert_int_equal(raw_norm(&map, keep, 1, out, HANDOFF_PHYSMAP_MAX), PHYSMAP_ETOOMANY);
 }
 
+/* Issue 8: a map longer than PHYSMAP_MAX_INPUT normalises through a
+ * scratch buffer sized from its real length (the loader's way). */
+static void test_physmap_normalize_scratch_long_map(void **state)
+{
+	static struct physmap_entry keep[2];
+	size_t nd = PHYSMAP_MAX_INPUT + 1000, sz;
+	void *scratch;
+
+	raw_init(&map, 48);
+	for (size_t i = 0; i < nd; i++)     /* alternating types: nothing merges */
+		raw_add(&map, (i & 1) ? EFI_RESERVED_MEMORY : EFI_CONVENTIONAL_MEMORY,
+			(uint64_t)i << 12, 1);
+	keep[0] = (struct physmap_entry){ 0, 0x1000, PHYSMAP_LOADER, OWNER_KERNEL };
+	assert_int_equal(raw_norm(&map, NULL, 0, out, HANDOFF_PHYSMAP_MAX), PHYSMAP_ETOOMANY);
+	sz = physmap_scratch_size(nd, 1, 0);
+	scratch = malloc(sz);
+	assert_non_null(scratch);
+	/* The handoff's 1024 entries are too few for 3048 distinct ranges ... */
+	assert_int_equal(physmap_normalize_scratch(map.buf, nd * 48, 48, keep, 1, NULL, 0, scratch,
+						   sz, out, HANDOFF_PHYSMAP_MAX), PHYSMAP_ENOSPC);
+	/* ... and a scratch one event short is refused, not overrun. */
+	assert_int_equal(physmap_normalize_scratch(map.buf, nd * 48, 48, keep, 1, NULL, 0, scratch,
+						   sz - 16, out, HANDOFF_PHYSMAP_MAX), PHYSMAP_ETOOMANY);
+	/* Typical long maps merge: 3048 descriptors of one type are one range. */
+	raw_init(&map, 48);
+	for (size_t i = 0; i < nd; i++)
+		raw_add(&map, (i & 1) ? EFI_BOOT_SERVICES_DATA : EFI_CONVENTIONAL_MEMORY,
+			(uint64_t)i << 12, 1);
+	assert_int_equal(physmap_normalize_scratch(map.buf, nd * 48, 48, keep, 1, NULL, 0, scratch,
+						   sz, out, HANDOFF_PHYSMAP_MAX), 2);
+	check_entry(&out[0], 0, 0x1000, PHYSMAP_LOADER, OWNER_KERNEL);
+	check_entry(&out[1], 0x1000, (uint64_t)nd << 12, PHYSMAP_USABLE, 0);
+	free(scratch);
+	assert_true(physmap_scratch_size(SIZE_MAX / 2, 0, 0) == SIZE_MAX);
+}
+
+/* Issue 8: what lies beyond the direct map is dropped, RAM counted. */
+static void test_physmap_clip_above_limit(void **state)
+{
+	struct physmap_entry m[4] = {
+		{ 0, 0x1000000, PHYSMAP_USABLE, 0 },
+		{ 0x3000000, 0x5000000, PHYSMAP_USABLE, 0 },        /* straddles 0x4000000 */
+		{ 0x5000000, 0x6000000, PHYSMAP_RESERVED, 0 },
+		{ 0x6000000, 0x7000000, PHYSMAP_LOADER, OWNER_PGTABLE },
+	};
+	uint64_t ram;
+
+	assert_int_equal(physmap_clip(m, 4, 0x4000000, &ram), 2);
+	assert_int_equal(ram, 0x1000000 + 0x1000000);       /* reserved not counted */
+	assert_int_equal(m[1].end, 0x4000000);
+	assert_int_equal(physmap_clip(m, 2, 0x4000000, &ram), 2);
+	assert_int_equal(ram, 0);
+}
+
 static void test_physmap_normalize_overflow_clamped(void **state)
 {
 	raw_init(&map, 40);
@@ -538,6 +592,8 @@ int main(void)
 		cmocka_unit_test(test_physmap_normalize_loader_keeps_override),
 		cmocka_unit_test(test_physmap_normalize_enospc),
 		cmocka_unit_test(test_physmap_normalize_too_many),
+		cmocka_unit_test(test_physmap_normalize_scratch_long_map),
+		cmocka_unit_test(test_physmap_clip_above_limit),
 		cmocka_unit_test(test_physmap_normalize_overflow_clamped),
 		cmocka_unit_test(test_physmap_normalize_random_vs_model),
 		cmocka_unit_test(test_physmap_names),
