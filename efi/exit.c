@@ -10,6 +10,7 @@
 #include "efi/loader.h"
 #include "efi/paging.h"
 #include "mm/physmap.h"
+#include "efi/maptest.h"
 #include "vmlayout.h"
 
 #define MAP_SLACK_DESCS  64          /* >= 32 extra descriptors */
@@ -222,7 +223,7 @@ EFI_STATUS exit_and_jump(struct loader *l)
 		loader_printf("loader: GetMemoryMap size query failed: %s\n", efi_status_str(st));
 		return EFI_ERROR(st) ? st : EFI_DEVICE_ERROR;
 	}
-	pages = PFN_UP(size + MAP_SLACK_DESCS * dsize);
+	pages = PFN_UP(size + (MAP_SLACK_DESCS + maptest_extra(l->opt.efi_test)) * dsize);
 	st = loader_alloc(l, AllocateAnyPages, EfiLoaderData, pages, &map_pa, OWNER_NONE);
 	if (!EFI_ERROR(st))
 		st = loader_alloc(l, AllocateAnyPages, EfiLoaderData, pages, &copy_pa,
@@ -254,6 +255,7 @@ EFI_STATUS exit_and_jump(struct loader *l)
 		loader_printf("loader: GetMemoryMap failed: %s\n", efi_status_str(st));
 		return st;
 	}
+	maptest_apply((void *)(uintptr_t)map_pa, &size, dsize, buf_size, l->opt.efi_test);
 	n = physmap_normalize_scratch((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
 				      l->opt.fake, l->opt.nr_fake, (void *)(uintptr_t)scratch_pa,
 				      scratch_size, h->physmap, HANDOFF_PHYSMAP_MAX);
@@ -293,6 +295,7 @@ EFI_STATUS exit_and_jump(struct loader *l)
 	}
 	console_exit_boot_services(h);
 
+	maptest_apply((void *)(uintptr_t)map_pa, &size, dsize, buf_size, l->opt.efi_test);
 	n = physmap_normalize_scratch((void *)(uintptr_t)map_pa, size, dsize, keep, nr_keep,
 				      l->opt.fake, l->opt.nr_fake, (void *)(uintptr_t)scratch_pa,
 				      scratch_size, h->physmap, HANDOFF_PHYSMAP_MAX);

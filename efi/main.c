@@ -13,6 +13,7 @@
 #include "efi/loader.h"
 #include "acpi/topology.h"
 #include "mm/physmap.h"
+#include "efi/maptest.h"
 #include "mm/pgtable.h"
 #include "vmlayout.h"
 #include "acpi/acpi.h"
@@ -364,6 +365,19 @@ static EFI_STATUS read_memory_map(struct loader *l)
 	if (map == NULL) {
 		loader_printf("loader: cannot read the memory map (GetMemoryMap failed)\n");
 		return EFI_DEVICE_ERROR;
+	}
+	if (l->opt.efi_test) {
+		/* Test only: a copy with room for the changes (efi/maptest.h). */
+		size_t cap = (nr + maptest_extra(l->opt.efi_test)) * dsize, sz = nr * dsize;
+		EFI_MEMORY_DESCRIPTOR *big = AllocatePool(cap);
+
+		if (big) {
+			loader_memcpy(big, map, sz);
+			maptest_apply(big, &sz, dsize, cap, l->opt.efi_test);
+			FreePool(map);
+			map = big;
+			nr = sz / dsize;
+		}
 	}
 	/* Scratch sized from the firmware's real map: any number of
 	 * descriptors normalises (issue 8). */

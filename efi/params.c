@@ -2,6 +2,7 @@
  * params.c - the loader's own command-line options (params.h).
  */
 #include "efi/params.h"
+#include "efi/maptest.h"
 
 static const char *set_ktext(void *ctx, const char *val)
 {
@@ -57,6 +58,20 @@ static const char *set_efi_fake_mem(void *ctx, const char *val)
 	return NULL;
 }
 
+/* Test only; each efi_test= word adds its change to the firmware's map. */
+static const char *set_efi_test(void *ctx, const char *val)
+{
+	struct loader_options *o = ctx;
+
+	if (cmdline_val_is(val, "long-map"))
+		o->efi_test |= MAPTEST_LONG_MAP;
+	else if (cmdline_val_is(val, "ram-above-64t"))
+		o->efi_test |= MAPTEST_RAM_ABOVE_64T;
+	else
+		return "takes long-map or ram-above-64t";
+	return NULL;
+}
+
 static const char *set_preflight(void *ctx, const char *val)
 {
 	((struct loader_options *)ctx)->preflight = true;
@@ -69,5 +84,6 @@ const struct cmdline_param loader_params[] = {
 	{ "efi_fake_mem", CMDLINE_VALUE, set_efi_fake_mem },
 	{ "preflight",    CMDLINE_FLAG,  set_preflight },
 	{ "paging_test",  CMDLINE_VALUE, set_paging_test },
+	{ "efi_test",     CMDLINE_VALUE, set_efi_test },
 	CMDLINE_END
 };

@@ -21,6 +21,7 @@ struct loader_options {
 	struct physmap_fake fake[PHYSMAP_MAX_FAKE];  /* efi_fake_mem= (test only) */
 	uint32_t nr_fake;
 	bool preflight;             /* preflight: survey the machine, write files, return */
+	uint32_t efi_test;          /* efi_test= (test only): MAPTEST_* (efi/maptest.h) */
 };
 
 extern const struct cmdline_param loader_params[];

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "efi/params.h"
+#include "efi/maptest.h"
 #include "acpi/topology.h"
 
 static struct loader_options lo;
@@ -56,7 +57,10 @@ static void test_loader_params_every_option(void **state)
 	for (const struct cmdline_param *p = loader_params; p->name; p++)
 		assert_true(!strcmp(p->name, "ktext") || !strcmp(p->name, "pgd_test") ||
 			    !strcmp(p->name, "efi_fake_mem") || !strcmp(p->name, "preflight") ||
-			    !strcmp(p->name, "paging_test"));
+			    !strcmp(p->name, "paging_test") || !strcmp(p->name, "efi_test"));
+	assert_int_equal(parse("efi_test=long-map efi_test=ram-above-64t"), 0);   /* they combine */
+	assert_int_equal(lo.efi_test, MAPTEST_LONG_MAP | MAPTEST_RAM_ABOVE_64T);
+	assert_int_equal(parse("efi_test=short-map"), 1);
 	assert_int_equal(parse("preflight"), 0);
 	assert_true(lo.preflight);
 }

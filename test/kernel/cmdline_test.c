@@ -89,6 +89,7 @@ static const struct option_case cases[] = {
 	{ "pgd_test=boot-elsewhere",   foreign },
 	{ "efi_fake_mem=64M@0x3c000000:0x40000", foreign },
 	{ "paging_test=la57",          foreign },
+	{ "efi_test=long-map",         foreign },
 	{ "console=ttyS0,115200",      foreign },
 	{ "earlycon",                  foreign },
 	{ "preflight",                 foreign },

@@ -940,6 +940,14 @@ CASES = [
                        r"^NUMA: Node 127 distances \(from node 64\): 20 20 .* 20 10$"],
                forbid=[r"not recorded", r"^SRAT: rejected", r"^Faking a node"],
                checks=[check_pgd, check_mm, check_zones, check_srat_cpu_count(600)], timeout=300),
+    # A firmware map longer than 2048 descriptors (test-only efi_test=long-map
+    # splits 3000 pages of free memory into one descriptor each) normalises
+    # through a scratch sized from it, and 1 GiB of "RAM" at 64 TiB (beyond
+    # the direct map) is dropped with a warning instead of failing the build.
+    Case("efi-long-map-ram-above-64t", cmdline="efi_test=long-map efi_test=ram-above-64t qemu_exit",
+         expect=[r"^loader: 1024 MiB of RAM above 64 TiB is beyond the direct map and will not be used$",
+                 r"^loader: memory map (3\d\d\d) descriptors of \d+ bytes -> \d+ entries"],
+         forbid=[r"0x0000400000000000"], checks=FULL),
     # -- SRAT Generic Initiator affinity (issue 8 item 7): one first in the
     # table takes node 0, as Linux numbers domains across CPU and GI entries
     # in table order; the GI node is memory-less and CPU-less.  Linux prints
