@@ -1000,6 +1000,27 @@ static void test_pgtable_build_kernel_dm_text_read_only(void **state)
 	check_dm(&o, root, map_2g, ARRAY_SIZE(map_2g), dup, ARRAY_SIZE(dup), &c);
 }
 
+/* The loader appends device windows (IOMAP_BASE, below the kernel image)
+ * after the image's segments: out of VA order, the count may only be an
+ * upper bound, never short of what the build takes. */
+static void test_pgtable_estimate_segs_out_of_order(void **state)
+{
+	struct pgtable_ops o = ops_for(0);
+	struct kernel_space_desc d = kdesc(map_2g, ARRAY_SIZE(map_2g), true, KERNEL_PA, TRAMP_PA);
+	phys_addr_t root;
+	int pages;
+
+	d.segs[d.nr_segs++] = (struct pgtable_seg){ IOMAP_BASE, 0xc0000000ULL, 0x800000,
+						    PTE_W | PTE_NX | PTE_PCD };
+	d.segs[d.nr_segs++] = (struct pgtable_seg){ IOMAP_BASE + 0x800000, 0xfe000000ULL, 0x1000,
+						    PTE_W | PTE_NX | PTE_PCD };
+	pages = pgtable_build_kernel(&o, &d, &root);
+	assert_true(pages > 0);
+	assert_true(pgtable_estimate_pages(&d) >= (uint32_t)pages);
+	assert_true(pgtable_estimate_pages(&d) <= (uint32_t)pages + 3);
+	assert_int_equal(pages, pools[0].outstanding);
+}
+
 static void test_pgtable_dm_covers(void **state)
 {
 	static const struct physmap_entry map[] = {
@@ -1326,6 +1347,7 @@ int main(void)
 		T(test_pgtable_build_kernel_skips_reserved_and_unusable),
 		T(test_pgtable_build_kernel_dm_ram_only_edges),
 		T(test_pgtable_build_kernel_dm_text_read_only),
+		T(test_pgtable_estimate_segs_out_of_order),
 		T(test_pgtable_dm_covers),
 		T(test_pgtable_entry_finds_leaf_or_hole),
 		T(test_pgtable_build_kernel_random_maps),
