@@ -91,8 +91,8 @@ static const char *set_pgtable_test(void *ctx, const char *val)
 	struct boot_options *o = ctx;
 
 	if (!val[0] || !cmdline_get_str(val, o->pgtable_test, sizeof(o->pgtable_test)))
-		return "pgtable_test=<rule> needs a rule name (wx, user, nx, node-local, "
-		       "same-translation, dmap-nonram, text-alias-rw)";
+		return "pgtable_test=<rule> needs a rule name (wx, user, nx, lower-half, node-local, "
+		       "same-translation, text-bytes, dmap-nonram, text-alias-rw)";
 	return NULL;
 }
 

@@ -572,6 +572,8 @@ const struct pgcheck_break_name pgcheck_break_names[PGCHECK_NR_BREAKS] = {
 	{ "same-translation", PGCHECK_SAME_SPACE,  "rule 2 (same translation)" },
 	{ "dmap-nonram",      PGCHECK_DIRECT_MAP,  "rule 4 (direct map is RAM only)" },
 	{ "text-alias-rw",    PGCHECK_TEXT_ALIAS,  "rule 5 (read-only text alias)" },
+	{ "lower-half",       PGCHECK_PERMISSIONS, "rule 3 (no lower half)" },
+	{ "text-bytes",       PGCHECK_SAME_SPACE,  "rule 2 (identical text)" },
 };
 
 static bool streq(const char *a, const char *b)
@@ -706,9 +708,37 @@ int pgcheck_break(const struct pgcheck_input *in, const char *what, uint32_t nod
 		*e |= PTE_W;
 		ksnprintf(what_done, len, "direct-map alias of text 0x%llx made writable in node %u's copy",
 			  (unsigned long long)pa, node);
+	} else if (streq(what, "lower-half")) {
+		uint64_t *pml4 = ops->phys_to_ptr(ops->ctx, root);
+		unsigned dm = (unsigned)((DIRECT_MAP_BASE >> 39) & 511);
+
+		if (pml4 == NULL || !(pml4[dm] & PTE_P) || (pml4[0] & PTE_P))
+			goto missing;
+		/* The direct map's first 512 GiB aliased at address 0, as an
+		 * identity map left behind would be. */
+		pml4[0] = pml4[dm];
+		ksnprintf(what_done, len, "PML4[0] of node %u's copy aliases the direct map's PML4[%u]",
+			  node, dm);
+	} else if (streq(what, "text-bytes")) {
+		uint32_t m = other_copy(in, node);
+		uint8_t *b;
+
+		if (m == NUMA_NO_NODE || in->pgd[m].text_pa == in->pgd[node].text_pa) {
+			ksnprintf(what_done, len, "needs a second text copy to differ from");
+			return -1;
+		}
+		/* The last byte of rodata: the copy's text is compared with the
+		 * reference's byte for byte. */
+		pa = in->pgd[node].text_pa + in->ktext_size - 1;
+		b = ops->phys_to_ptr(ops->ctx, pa);
+		if (b == NULL)
+			goto missing;
+		*b ^= 0xff;
+		ksnprintf(what_done, len, "byte at 0x%llx of node %u's text copy flipped",
+			  (unsigned long long)pa, node);
 	} else {
 		ksnprintf(what_done, len, "unknown rule (wx, user, nx, node-local, same-translation, "
-			  "dmap-nonram, text-alias-rw)");
+			  "dmap-nonram, text-alias-rw, lower-half, text-bytes)");
 		return -1;
 	}
 	return 0;

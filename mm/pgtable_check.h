@@ -91,9 +91,12 @@ bool pgcheck_in_node(const struct numa_topology *numa, uint32_t node, phys_addr_
 /*
  * Test only (pgtable_test=<what>): break one rule once in node `node`'s
  * copy, so that pgtable_check must catch it.  `what` is one of
- * pgcheck_break_names: "wx", "user", "nx", "node-local", "same-translation",
- * "dmap-nonram", "text-alias-rw".  in->ops must reach the tables for
- * writing.  "node-local" and "same-translation" need a second copy.
+ * pgcheck_break_names: "wx", "user", "nx", "lower-half" (rule 3),
+ * "node-local" (1), "same-translation", "text-bytes" (2), "dmap-nonram" (4),
+ * "text-alias-rw" (5).  in->ops must reach the tables and the text copy for
+ * writing (the kernel clears CR0.WP around it: text frames are read-only in
+ * the direct map).  "node-local", "same-translation" and "text-bytes" need
+ * a second copy.
  * Returns 0 with what_done describing the change, or -1 with the reason.
  */
 int pgcheck_break(const struct pgcheck_input *in, const char *what, uint32_t node,
@@ -106,6 +109,6 @@ struct pgcheck_break_name {
 	const char *rule_text;   /* as it appears in the failure reason */
 };
 extern const struct pgcheck_break_name pgcheck_break_names[];
-#define PGCHECK_NR_BREAKS 7
+#define PGCHECK_NR_BREAKS 9
 
 #endif /* MM_PGTABLE_CHECK_H */

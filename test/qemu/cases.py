@@ -770,6 +770,8 @@ PGCHECK_BREAKS = [
     ("same-translation", r"rule 2 \(same translation\)", None),
     ("dmap-nonram", r"rule 4 \(direct map is RAM only\)", r"\d+ W\+X, [1-9]\d* non-RAM"),
     ("text-alias-rw", r"rule 5 \(read-only text alias\)", r"[1-9]\d* writable text pages"),
+    ("lower-half", r"rule 3 \(no lower half\)", None),
+    ("text-bytes", r"rule 2 \(identical text\)", None),
 ]
 
 
