@@ -168,9 +168,10 @@ static void test_penalty_for_cpus(void **state)
  * A memory-less, CPU-less node (a hotplug-only domain) between two nodes
  * with memory, distances d01=20 d02=15 d12=25: node 2's list starts with
  * itself and nodes without memory never appear in other lists.
- *   node 0: v1=1280 -> 1 (L1=1)                                      "0 1"
- *   node 1: v0=21*64 -> 0 (L0=1)                                     "1 0"
- *   node 2: v0=(15+1)*64+1=1025, v1=(25+1)*64+1 -> 0, 1              "2 0 1"
+ * (N = NUMA_MAX_NODES scales the distance above the load tie-breaker)
+ *   node 0: v1=20*N -> 1 (L1=1)                                      "0 1"
+ *   node 1: v0=21*N -> 0 (L0=1)                                      "1 0"
+ *   node 2: v0=(15+1)*N+1, v1=(25+1)*N+1 -> 0, 1                     "2 0 1"
  */
 static void test_cpuless_memoryless_node(void **state)
 {
