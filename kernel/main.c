@@ -33,6 +33,7 @@
 #include "kernel/cpu.h"
 #include "kernel/delay.h"
 #include "kernel/fbcon.h"
+#include "kernel/mm_hooks.h"
 #include "kernel/reboot.h"
 #include "kernel/pgtable.h"
 #include "kernel/serial.h"
@@ -282,10 +283,11 @@ __noreturn void kmain(phys_addr_t handoff_pa)
 	}
 
 	topology_print(&h->numa, printk_sink);
-	mm_init(h);
+	mm_init_boot(h);
 	vmap_init(h);
 	smp_init(h, &(struct smp_options){ .skip_sipi = boot_opts.smp_skip_sipi,
 					    .x2apic = boot_opts.x2apic });
+	mm_init_parallel(h);
 	if (!__builtin_strcmp(boot_opts.fault, "smp-panic"))
 		smp_fault_panic();
 

@@ -399,6 +399,46 @@ void buddy_free_range(pfn_t start_pfn, pfn_t end_pfn)
 	}
 }
 
+uint64_t buddy_take_back_range(pfn_t start_pfn, pfn_t end_pfn)
+{
+	uint64_t taken = 0;
+
+	/* Everything first: all free on free_area (no lists, no owners). */
+	for (pfn_t pfn = start_pfn; pfn < end_pfn; ) {
+		struct page *p = pfn_to_page(pfn);
+
+		if (p && (p->flags & PG_buddy)) {
+			if (pfn + (1ULL << p->order) > end_pfn)
+				return UINT64_MAX;
+			pfn += 1ULL << p->order;
+		} else if (!p || (p->flags & PG_reserved)) {
+			pfn++;
+		} else {
+			return UINT64_MAX;      /* allocated, or on a per-CPU list */
+		}
+	}
+	for (pfn_t pfn = start_pfn; pfn < end_pfn; ) {
+		struct page *p = pfn_to_page(pfn);
+
+		if (p && (p->flags & PG_buddy)) {
+			struct zone *zone = page_zone(p);
+			unsigned int o = p->order;
+
+			spin_lock(&zone->lock);
+			fa_del(&zone->free_area[o], p);
+			p->flags = 0;
+			zone->free_pages -= 1ULL << o;
+			zone->managed_pages -= 1ULL << o;
+			spin_unlock(&zone->lock);
+			taken += 1ULL << o;
+			pfn += 1ULL << o;
+		} else {
+			pfn++;
+		}
+	}
+	return taken;
+}
+
 /* Pages on the zone's pagesets now (racy sum: a snapshot for reports). */
 static uint64_t zone_pcp_pages(const struct zone *zone)
 {

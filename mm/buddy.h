@@ -46,6 +46,16 @@ uint64_t buddy_drain_all(void);
  * the buddy in the largest aligned blocks; counts them as managed. */
 void buddy_free_range(pfn_t start_pfn, pfn_t end_pfn);
 
+/*
+ * Undo a hand-over: pull every free block inside [start_pfn, end_pfn) off
+ * the free lists and out of managed_pages (their descriptors are then
+ * rewritten by the next init of that range).  Only for a range nothing has
+ * allocated from since it was handed over (mm_init_compare's one-CPU pass).
+ * Returns the pages taken back, or UINT64_MAX (and takes nothing) if a page
+ * in the range is allocated, on a per-CPU list, or a block crosses the end.
+ */
+uint64_t buddy_take_back_range(pfn_t start_pfn, pfn_t end_pfn);
+
 /* The boot CPU's home node (NUMA_NO_NODE's meaning for a CPU outside the
  * CPU table). */
 extern uint32_t buddy_default_node;

@@ -45,9 +45,16 @@ static const char *mm_set_zoneinfo(void *ctx, const char *val)
 	return NULL;
 }
 
+static const char *mm_set_init_compare(void *ctx, const char *val)
+{
+	((struct mm_options *)ctx)->init_compare = true;
+	return NULL;
+}
+
 const struct cmdline_param mm_params[] = {
 	{ "memblock", CMDLINE_VALUE, mm_set_memblock },
 	{ "zoneinfo", CMDLINE_FLAG,  mm_set_zoneinfo },
+	{ "mm_init_compare", CMDLINE_FLAG, mm_set_init_compare },
 	CMDLINE_END
 };
 
@@ -374,7 +381,7 @@ void mm_init_run(struct mm_init_work *w)
 
 uint32_t mm_init_split(struct mm_init_work *items, uint32_t max_items)
 {
-	uint64_t cap = 64;      /* sections per item: 1 GiB */
+	uint64_t cap = 8;       /* sections per item: 128 MiB, so a node's CPUs share it */
 
 	if (max_items == 0)
 		return 0;
@@ -537,7 +544,7 @@ void mm_init_late(const struct mm_init_work *items, uint32_t nr)
 		pcp_print_zoneinfo();
 }
 
-/* Room for 1 GiB items up to 4 TiB; beyond, mm_init_split makes them larger. */
+/* Room for 128 MiB items up to 512 GiB; beyond, mm_init_split makes them larger. */
 static struct mm_init_work mm_items[4096];
 
 void mm_init(const struct handoff *h)

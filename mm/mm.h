@@ -19,6 +19,7 @@
 struct mm_options {
 	bool memblock_debug;         /* memblock=debug: dump bootmem's regions */
 	bool zoneinfo;               /* zoneinfo: /proc/zoneinfo-style report after mm_init */
+	bool init_compare;         /* mm_init_compare: also time the init on one CPU (test only) */
 };
 extern struct mm_options mm_options;
 extern const struct cmdline_param mm_params[];
@@ -33,7 +34,7 @@ void mm_init(const struct handoff *h);
  *   mm_init_early(h)        one CPU: bootmem, nodes, zones, memmap and
  *                           pageset allocation; bootmem is sealed after it
  *   mm_init_split(items, n) cut the memmap into work items: runs of whole
- *                           sections of one node (<= 1 GiB unless more than
+ *                           sections of one node (<= 128 MiB unless more than
  *                           n items would be needed; each node's lowest
  *                           section alone, marked early); returns how many
  *   mm_init_run(item)       any CPU, items concurrently (each item's

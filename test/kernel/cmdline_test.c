@@ -60,6 +60,7 @@ static bool pgwalk_set(void) { return boot_opts.pgwalk && boot_opts.pgwalk_va ==
 static bool pgtable_test_set(void) { return !strcmp(boot_opts.pgtable_test, "dmap-nonram"); }
 static bool memblock_on(void) { return mm_options.memblock_debug; }
 static bool zoneinfo_on(void) { return mm_options.zoneinfo; }
+static bool init_compare_on(void) { return mm_options.init_compare; }
 static bool foreign(void) { return res.nr_foreign == 1; }
 static bool reboot_kbd(void) { return boot_opts.reboot && boot_opts.reboot_method == 1; }
 static bool panic_10(void) { return boot_opts.panic_reboot && boot_opts.panic_timeout == 10; }
@@ -80,6 +81,7 @@ static const struct option_case cases[] = {
 	{ "reboot=kbd",                reboot_kbd },
 	{ "panic=10",                  panic_10 },
 	{ "zoneinfo",                  zoneinfo_on },
+	{ "mm_init_compare",           init_compare_on },
 	{ "smp_skip_sipi=3",           skip_sipi_3 },
 	{ "x2apic",                    x2apic_on },
 	/* The loader's and acpi/'s: known here, acted on by the loader. */
