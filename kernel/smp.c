@@ -290,6 +290,17 @@ static void smp_print_cpu(const struct cpu *c)
 	       c->node, cr3, node_of_phys(cr3));
 }
 
+/* The boot CPU's line when its APIC cannot be used. */
+static void smp_print_cpu_early(struct cpu *me, uint32_t apic)
+{
+	phys_addr_t cr3 = read_cr3() & PTE_ADDR_MASK;
+
+	me->apic_id = apic;
+	me->cr3 = cr3;
+	printk(KERN_INFO "smp: cpu %u apic 0x%x node %u cr3 0x%lx (node %u)\n", me->id, apic,
+	       me->node, cr3, node_of_phys(cr3));
+}
+
 static __noreturn void cpu_idle(struct cpu *me)
 {
 	for (;;) {
@@ -465,7 +476,9 @@ void smp_init(const struct handoff *h, const struct smp_options *opt)
 	why = apic_init_boot(need_x2apic, opt->x2apic);
 	if (why) {
 		printk(KERN_WARNING "smp: local APIC unusable (%s): only the boot CPU runs\n", why);
-		n = 1;
+		smp_print_cpu_early(me, boot_apic);
+		printk(KERN_INFO "smp: 1 of %u CPUs online\n", n ? n : 1);
+		return;
 	} else {
 		printk(KERN_INFO "smp: local APIC in %s mode, %u CPUs in the MADT\n",
 		       apic_mode_reason(), n);
