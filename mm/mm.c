@@ -3,7 +3,8 @@
  * node, with its metadata in that node's memory.
  *
  *   physmap (usable + loader ranges) x NUMA memblks -> bootmem memory
- *   loader-owned ranges, page 0, RSDP, trampolines -> bootmem reserved
+ *   page 0 -> not memory (Linux's e820 trim), still bootmem reserved
+ *   loader-owned ranges, RSDP, trampolines -> bootmem reserved
  *   per node: pglist_data (node-local) -> zones -> zonelist
  *   section table + per-section memmap (node-local) -> memmap_fill
  *   CPU table -> per-CPU pagesets (node-local)
@@ -110,6 +111,11 @@ static void mm_seed_bootmem(const struct handoff *h)
 
 		if (e->type != PHYSMAP_USABLE && e->type != PHYSMAP_LOADER)
 			continue;
+		/* Page 0 is firmware's (real-mode IVT, BDA), not RAM, as Linux's
+		 * trim_bios_range has it (e820 usable ==> reserved): it never
+		 * enters memory, so the DMA zone and the first node range start
+		 * at 0x1000 and it counts in no total.  Reserved below as well. */
+		s = MAX(s, (phys_addr_t)PAGE_SIZE);
 		/* RAM the direct map does not reach cannot be handed out. */
 		if (h->direct_map_end && end > h->direct_map_end) {
 			phys_addr_t cut = MAX(s, ALIGN_DOWN(h->direct_map_end, PAGE_SIZE));

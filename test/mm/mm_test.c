@@ -109,16 +109,19 @@ static void test_mm_init_prints_linux_lines(void **state)
 	mm_init(fm.h);
 	assert_non_null(test_log_find(
 		"Zone ranges:\n"
-		"  DMA      [mem 0x0000000000000000-0x0000000000ffffff]\n"
+		"  DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n"
 		"  DMA32    [mem 0x0000000001000000-0x000000007f8edfff]\n"
 		"  Normal   empty\n"
 		"Early memory node ranges\n"
-		"  node   0: [mem 0x0000000000000000-0x000000000009ffff]\n"
+		"  node   0: [mem 0x0000000000001000-0x000000000009ffff]\n"
 		"  node   0: [mem 0x0000000000100000-0x00000000007fffff]\n"
 		"  node   0: [mem 0x0000000000808000-0x000000003fffffff]\n"
 		"  node   1: [mem 0x0000000040000000-0x000000007f8edfff]\n"));
+	/* Page 0 is not memory, as in Linux (the machine's map has it usable). */
+	assert_int_equal(bootmem_memory(&(size_t){0})[0].start, 0x1000);
+	assert_int_equal(NODE_DATA(0)->node_zones[ZONE_DMA].start_pfn, 1);
 	assert_non_null(test_log_find("Fallback order for Node 0: 0 1\nFallback order for Node 1: 1 0\n"));
-	assert_non_null(test_log_find("Node 0, zone DMA: present 3992 managed "));
+	assert_non_null(test_log_find("Node 0, zone DMA: present 3991 managed "));
 	assert_non_null(test_log_find("Node 1, zone DMA32: present 260334 managed "));
 	assert_non_null(test_log_find("Node 0, zone      DMA "));
 	assert_non_null(test_log_find("mm: node 0 memmap 8388608 at 0x"));
@@ -176,11 +179,11 @@ static void test_mm_init_memory_totals_add_up(void **state)
 	/* memmap, 2 pgdats, section table, per-CPU pagesets (one CPU, three
 	 * populated zones: 128 bytes each, node 0's two share a page) */
 	assert_int_equal(meta, 16384 + 4 + 4 + 4 + 4 + 4);
-	assert_int_equal(other, 4);                     /* page 0; the RSDP is in ACPI data */
+	assert_int_equal(other, 0);     /* page 0 is not RAM; the RSDP is in ACPI data */
 	assert_int_equal(freed, 4);                     /* the CR3 trampoline */
-	assert_int_equal(present, (0xa0000ULL + 0x40000000 - 0x100000 - 0x8000 + 0x7f8ee000 - 0x40000000) >> 12);
+	assert_int_equal(present, (0xa0000ULL - 0x1000 + 0x40000000 - 0x100000 - 0x8000 + 0x7f8ee000 - 0x40000000) >> 12);
 	/* What the buddy does not manage is exactly those reservations... */
-	assert_int_equal(total - avail, 4096 + (64 + 24 + 24 + 1024 + 64 + 4) + (16384 + 12 + 8) + 4);
+	assert_int_equal(total - avail, 4096 + (64 + 24 + 24 + 1024 + 64 + 4) + (16384 + 12 + 8));
 	/* ...and exactly the RAM pages the memmap marks reserved. */
 	assert_int_equal(reserved_ram_pages() * 4, total - avail);
 }
@@ -201,7 +204,7 @@ static void test_mm_init_subpage_reservation_counts_a_page(void **state)
 	assert_int_equal(sscanf(line, "Memory: %lluK/%lluK available (%lluK kernel, %lluK loader-owned, "
 				"%lluK mm metadata, %lluK other reserved; %lluK loader memory freed)",
 				&avail, &total, &kern, &loader, &meta, &other, &freed), 7);
-	assert_int_equal(other, 4 + 4);                 /* page 0 and the RSDP's page */
+	assert_int_equal(other, 4);                     /* the RSDP's page */
 	assert_true(phys_to_page(0x9f000)->flags & PG_reserved);
 	assert_int_equal(reserved_ram_pages() * 4, total - avail);
 }

@@ -241,19 +241,25 @@ def merge(ranges):
 
 def check_zones(text, case):
     """The zone and node lines agree with the memory map and the topology:
-    early node ranges are exactly the map's RAM (usable + loader-owned) and
-    lie in their node's NUMA ranges; each zone's present pages are the early
-    ranges inside the zone's bounds; buddyinfo counts add up to each zone's
-    free pages."""
+    early node ranges are exactly the map's RAM (usable + loader-owned)
+    without page 0 (Linux's e820 trim) and lie in their node's NUMA ranges;
+    the first populated zone line starts where the first early range does;
+    each zone's present pages are the early ranges inside the zone's bounds;
+    buddyinfo counts add up to each zone's free pages."""
     errs = []
-    ram = merge((int(a, 16), int(b, 16) + 1) for a, b in re.findall(
-        rf"^efi: mem: \[mem {HEX}-{HEX}\] (?:usable|loader)", text, re.M))
+    ram = merge((max(int(a, 16), 0x1000), int(b, 16) + 1) for a, b in re.findall(
+        rf"^efi: mem: \[mem {HEX}-{HEX}\] (?:usable|loader)", text, re.M) if int(b, 16) >= 0x1000)
     early = [(int(n), int(a, 16), int(b, 16) + 1) for n, a, b in re.findall(
         rf"^  node +(\d+): \[mem {HEX}-{HEX}\]", text, re.M)]
     if not early:
         return ["no 'Early memory node ranges' lines"]
     if merge((a, b) for _, a, b in early) != ram:
-        errs.append("early node ranges differ from the memory map's usable + loader ranges")
+        errs.append("early node ranges differ from the memory map's usable + loader ranges "
+                    "less page 0")
+    zone0 = re.search(rf"^  (?:DMA|DMA32|Normal) +\[mem {HEX}-", text, re.M)
+    if not zone0 or int(zone0.group(1), 16) != min(a for _, a, _ in early):
+        errs.append(f"first zone line starts at {zone0.group(1) if zone0 else None}, "
+                    f"not at the first early range {min(a for _, a, _ in early):#x}")
     numa = numa_ranges(text)
     fake = re.search(rf"^Faking a node at \[mem {HEX}-{HEX}\]", text, re.M)
     if fake:
