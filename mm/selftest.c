@@ -235,6 +235,19 @@ static struct st_held {
 	unsigned int order;
 } st_held[ST_HELD];
 
+/* End of a random run: free the `held` blocks still in st_held, then the
+ * run's error, else a full check, else a comparison with the baseline. */
+static const char *st_release_held(unsigned long held, const char *err)
+{
+	while (held)
+		buddy_free(st_held[held - 1].page, st_held[held - 1].order), held--;
+	if (err)
+		return err;
+	if ((err = buddy_check(true)))
+		return err;
+	return st_compare_to_base();
+}
+
 static const char *st_stress(unsigned long ops_per_node)
 {
 	unsigned long total = ops_per_node * mm_stats.nodes_with_memory, held = 0;
@@ -266,13 +279,7 @@ static const char *st_stress(unsigned long ops_per_node)
 		if (!err && (i & 4095) == 4095)
 			err = buddy_check(false);
 	}
-	while (held)
-		buddy_free(st_held[held - 1].page, st_held[held - 1].order), held--;
-	if (err)
-		return err;
-	if ((err = buddy_check(true)))
-		return err;
-	return st_compare_to_base();
+	return st_release_held(held, err);
 }
 
 /*
@@ -329,13 +336,7 @@ static const char *st_pcp_every_cpu(unsigned long ops)
 		if (!err && (i & 4095) == 4095)
 			err = buddy_check(false);
 	}
-	while (held)
-		buddy_free(st_held[held - 1].page, st_held[held - 1].order), held--;
-	if (err)
-		return err;
-	if ((err = buddy_check(true)))
-		return err;
-	return st_compare_to_base();
+	return st_release_held(held, err);
 }
 
 static const struct {

@@ -33,6 +33,7 @@
 #include "mm/pcp.h"
 #include "test_support.h"
 #include "fake_machine.h"
+#include "bench_pattern.h"
 
 static double now_ns(void)
 {
@@ -138,15 +139,6 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-/* xorshift64*, the generator peer_bench uses: the same orders and order of frees. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
 static struct page *must(struct page *p, unsigned order)
 {
 	if (!p) {
@@ -176,14 +168,7 @@ static void bench_bulk(unsigned max_order, double *alloc_ns, double *free_ns)
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
 	double t;
 
-	for (uint32_t i = 0; i < BULK; i++)
-		perm[i] = i;
-	for (uint32_t i = BULK - 1; i > 0; i--) {
-		uint32_t j = (uint32_t)(rnd(&s) % (i + 1)), x = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = x;
-	}
+	bench_shuffle(perm, BULK, &s);
 	t = cpu_ns();
 	for (uint32_t i = 0; i < BULK; i++) {
 		unsigned o = max_order ? (unsigned)(rnd(&s) % (max_order + 1)) : 0;

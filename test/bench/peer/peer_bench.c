@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include "../bench_pattern.h"
 
 #define BULK 262144
 
@@ -37,15 +38,6 @@ static double now_ns(void)
 	 * preempted is nobody's allocator cost.  Page faults count (sys). */
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-/* xorshift64*, the generator mm_bench uses: the same orders and order of frees. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
 }
 
 static void *must(void *p)
@@ -77,14 +69,7 @@ static void bulk(unsigned max_order, double *alloc_ns, double *free_ns)
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
 	double t;
 
-	for (uint32_t i = 0; i < BULK; i++)
-		perm[i] = i;
-	for (uint32_t i = BULK - 1; i > 0; i--) {
-		uint32_t j = (uint32_t)(rnd(&s) % (i + 1)), x = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = x;
-	}
+	bench_shuffle(perm, BULK, &s);
 	t = now_ns();
 	for (uint32_t i = 0; i < BULK; i++) {
 		unsigned o = max_order ? (unsigned)(rnd(&s) % (max_order + 1)) : 0;
