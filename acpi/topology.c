@@ -377,34 +377,51 @@ static void build_memblks(struct build *b)
 	t->nr_memblks = out;
 }
 
-/* Flag NUMA_MEM_NO_RAM on every memblk without a byte of RAM in map: a
- * node has memory where present RAM lies inside its ranges, hot-pluggable
- * or not (Linux assigns memblock.memory to nodes; the SRAT alone does not
- * make memory).  map is sorted and non-overlapping (mm/physmap.c): a binary
- * search finds the first entry that may touch each memblk, so the cost is
- * O(memblks log map + touched entries). */
+/* True if map has a RAM byte in [start, end).  map is sorted and
+ * non-overlapping (mm/physmap.c): a binary search finds the first entry
+ * that may touch the range, so the cost is O(log map + touched entries). */
+static bool range_has_ram(const struct physmap_entry *map, size_t nr_map,
+			  uint64_t start, uint64_t end)
+{
+	size_t lo = 0, hi = nr_map;
+
+	while (lo < hi) {               /* first entry with end > start */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (map[mid].end <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t j = lo; j < nr_map && map[j].start < end; j++)
+		if (is_ram(map[j].type) && map[j].end > map[j].start && map[j].end > start)
+			return true;
+	return false;
+}
+
+/* Flag NUMA_MEM_NO_RAM on every memblk and SRAT range without a byte of
+ * RAM in map: a node has memory where present RAM lies inside its ranges,
+ * hot-pluggable or not (Linux assigns memblock.memory to nodes; the SRAT
+ * alone does not make memory).  On SRAT ranges the flag is Linux's
+ * numa_cleanup_meminfo test (a range overlapping no memblock.memory is set
+ * aside, merged with nothing), which topology_print replays. */
 static void mark_ram(struct numa_topology *t, const struct physmap_entry *map, size_t nr_map)
 {
 	for (uint32_t i = 0; i < t->nr_memblks; i++) {
 		struct numa_memblk *mb = &t->memblks[i];
-		size_t lo = 0, hi = nr_map;
-		bool ram = false;
 
-		while (lo < hi) {               /* first entry with end > mb->start */
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (map[mid].end <= mb->start)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t j = lo; j < nr_map && map[j].start < mb->end && !ram; j++)
-			ram = is_ram(map[j].type) && map[j].end > map[j].start &&
-			      map[j].end > mb->start;
-		if (ram)
+		if (range_has_ram(map, nr_map, mb->start, mb->end))
 			mb->flags &= ~NUMA_MEM_NO_RAM;
 		else
 			mb->flags |= NUMA_MEM_NO_RAM;
+	}
+	for (uint32_t i = 0; i < t->nr_srat_mem && i < NUMA_MAX_SRAT_MEM; i++) {
+		struct numa_srat_mem *m = &t->srat_mem[i];
+
+		if (range_has_ram(map, nr_map, m->start, m->end))
+			m->flags &= (uint16_t)~NUMA_MEM_NO_RAM;
+		else
+			m->flags |= NUMA_MEM_NO_RAM;
 	}
 }
 
@@ -960,6 +977,62 @@ static void print_srat_entries(const struct numa_topology *t, printf_fn out)
 		    t->nr_srat_skipped - NUMA_MAX_SRAT_SKIPPED);
 }
 
+/* Linux's numa_cleanup_meminfo lines, replayed on the SRAT ranges in SRAT
+ * order by its rules: a range with no RAM is set aside, the rest clipped to
+ * [0, end of RAM); ranges of one node that overlap get "Warning: node n
+ * [mem] overlaps with itself [mem]", and two ranges of one node are joined,
+ * hole and all, unless a range of another node overlaps the joined span:
+ * "NUMA: Node n [mem a-b] + [mem c-d] -> [mem a-d]" (a-b the first range as
+ * grown by earlier joins).  Lines only: the memblks are build_memblks'.
+ * Cost O(n^2) pairs, O(n) more per same-node pair, n <= NUMA_MAX_SRAT_MEM. */
+static void print_linux_merges(const struct numa_topology *t, printf_fn out)
+{
+	static struct numa_srat_mem mi[NUMA_MAX_SRAT_MEM];
+	uint32_t nr = MIN(t->nr_srat_mem, (uint32_t)NUMA_MAX_SRAT_MEM), n = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct numa_srat_mem *m = &t->srat_mem[i];
+		uint64_t e = MIN(m->end, t->fake_end);     /* fake_end: end of RAM */
+
+		if ((m->flags & NUMA_MEM_NO_RAM) || m->start >= e)
+			continue;
+		mi[n] = *m;
+		mi[n++].end = e;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t j = i + 1; j < n; j++) {
+			struct numa_srat_mem *a = &mi[i], *c = &mi[j];
+			uint64_t s, e;
+			uint32_t k;
+
+			if (a->node != c->node)
+				continue;
+			if (a->end > c->start && a->start < c->end)
+				out("Warning: node %u [mem 0x%08llx-0x%08llx] overlaps with itself "
+				    "[mem 0x%08llx-0x%08llx]\n", a->node,
+				    (unsigned long long)a->start, (unsigned long long)a->end - 1,
+				    (unsigned long long)c->start, (unsigned long long)c->end - 1);
+			s = MIN(a->start, c->start);
+			e = MAX(a->end, c->end);
+			for (k = 0; k < n; k++)
+				if (mi[k].node != a->node && s < mi[k].end && e > mi[k].start)
+					break;
+			if (k < n)
+				continue;
+			out("NUMA: Node %u [mem 0x%08llx-0x%08llx] + [mem 0x%08llx-0x%08llx] -> "
+			    "[mem 0x%08llx-0x%08llx]\n", a->node,
+			    (unsigned long long)a->start, (unsigned long long)a->end - 1,
+			    (unsigned long long)c->start, (unsigned long long)c->end - 1,
+			    (unsigned long long)s, (unsigned long long)e - 1);
+			a->start = s;
+			a->end = e;
+			for (k = j; k + 1 < n; k++)
+				mi[k] = mi[k + 1];
+			n--;
+			j--;
+		}
+}
+
 void topology_print(const struct numa_topology *t, printf_fn out)
 {
 	uint32_t nodes = MIN(t->nr_nodes, (uint32_t)NUMA_MAX_NODES);
@@ -988,6 +1061,8 @@ void topology_print(const struct numa_topology *t, printf_fn out)
 			out("Faking a node at [mem empty]\n");
 	}
 
+	if (t->source == NUMA_SRC_SRAT)
+		print_linux_merges(t, out);
 	for (uint32_t n = 0; n < nodes; n++)
 		for (uint32_t i = 0; i < nblks; i++) {
 			const struct numa_memblk *m = &t->memblks[i];

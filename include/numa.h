@@ -65,8 +65,10 @@ _Static_assert(sizeof(struct numa_cpu) == 12, "numa_cpu layout is handoff ABI");
 /* NUMA_MEM_HOTPLUG is the SRAT's flag, a property of the range as Linux's
  * memblock hotplug mark is: RAM inside a hot-pluggable range is the node's
  * memory like any other (placement, mm, the pgtable check).  NUMA_MEM_NO_RAM
- * (memblks only, set by acpi/topology.c) says the memory map given to the
- * topology has no RAM byte in the range: it makes no node "with memory". */
+ * (set by acpi/topology.c) says the memory map given to the topology has no
+ * RAM byte in the range: a memblk so flagged makes no node "with memory"; an
+ * SRAT range so flagged takes no part in Linux's merge lines (topology_print).
+ * A loader before this rule leaves it clear on SRAT ranges. */
 #define NUMA_MEM_HOTPLUG      (1u << 0)  /* SRAT: hot-pluggable */
 #define NUMA_MEM_NONVOLATILE  (1u << 1)  /* SRAT: non-volatile */
 #define NUMA_MEM_NO_RAM       (1u << 2)  /* memblk holds no usable or loader-owned RAM */

@@ -26,6 +26,13 @@
 
 static struct physmap_entry ram[MAX_RANGES];
 static size_t nr_ram;
+
+static int ram_cmp(const void *a, const void *b)
+{
+	const struct physmap_entry *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
 static struct numa_topology topo;
 
 /* topology_print's lines; a kernel log level prefix ("<7>" on debug
@@ -320,6 +327,9 @@ int main(int argc, char **argv)
 			"SRAT's %zu enabled non-hotplug range(s)\n", nr_ram);
 	}
 
+	/* topology_from_tables takes the map sorted, as mm/physmap.c hands it
+	 * over; --mem, --memfile and SRAT ranges come in any order. */
+	qsort(ram, nr_ram, sizeof(ram[0]), ram_cmp);
 	topology_from_tables(&tabs, ram, nr_ram, &opt, &topo);
 	topology_print(&topo, out_stdout);
 	if (topo.source != NUMA_SRC_SRAT) {

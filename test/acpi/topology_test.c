@@ -132,6 +132,8 @@ static void test_topology_from_tables_iasl_qemu_2node(void **state)
 		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]\n"
 		"ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x3fffffff]\n"
 		"ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff]\n"
+		"NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0x3fffffff] -> "
+		"[mem 0x00000000-0x3fffffff]\n"
 		"NUMA: Node 0 [mem 0x00000000-0x0009ffff]\n"
 		"NUMA: Node 0 [mem 0x00100000-0x3fffffff]\n"
 		"NUMA: Node 1 [mem 0x40000000-0x7fffffff]\n"
@@ -162,7 +164,7 @@ static void test_topology_from_tables_iasl_big_x2apic(void **state)
 	assert_int_equal(topology_node_of_apic(&topo, 0x400), 0);   /* MADT only */
 	assert_int_equal(topology_node_of_apic(&topo, 0x300), NUMA_NO_NODE);  /* disabled */
 	assert_true(topo.cpus[topo.nr_cpus - 2].flags & NUMA_CPU_ONLINE_CAPABLE);
-	assert_int_equal(topo.srat_mem[3].flags, NUMA_MEM_HOTPLUG);
+	assert_int_equal(topo.srat_mem[3].flags, NUMA_MEM_HOTPLUG | NUMA_MEM_NO_RAM);
 	assert_string_equal(cap_buf,
 		"SRAT: PXM 0 -> APIC 0x00 -> Node 0\n"
 		"SRAT: PXM 258 -> APIC 0x01 -> Node 1\n"
@@ -376,6 +378,73 @@ static void test_topology_from_tables_cpuless_node(void **state)
 	assert_non_null(strstr(cap_buf, "NUMA: Node 1 [mem 0x40000000-0x7fffffff]\n"));
 }
 
+static int count_str(const char *buf, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = strstr(buf, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Linux's numa_cleanup_meminfo merge lines, in SRAT order: a node's ranges
+ * are joined across a hole no other node's range overlaps (the first range
+ * as grown so far is printed), a range without RAM joins nothing, and our
+ * memblks stay as they were.  Node 1's last range lies in the hole its
+ * first join bridged, so Linux warns that it overlaps itself. */
+static void test_topology_print_linux_merges(void **state)
+{
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 1, 1, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0xa0000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 1, 0x40000000, 0x10000000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 0, 0x100000, 0x3ff00000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 1, 0x60000000, 0x20000000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 0, 0x80000000ull, 0x40000000, SRAT_MEM_ENABLED);   /* above RAM */
+	srat_mem(&srat, 1, 0x50000000, 0x10000000, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_true(topo.srat_mem[4].flags & NUMA_MEM_NO_RAM);
+	assert_false(topo.srat_mem[0].flags & NUMA_MEM_NO_RAM);
+	assert_non_null(strstr(cap_buf,
+		"ACPI: SRAT: Node 1 PXM 1 [mem 0x50000000-0x5fffffff]\n"
+		"NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0x3fffffff] -> "
+		"[mem 0x00000000-0x3fffffff]\n"
+		"NUMA: Node 1 [mem 0x40000000-0x4fffffff] + [mem 0x60000000-0x7fffffff] -> "
+		"[mem 0x40000000-0x7fffffff]\n"
+		"Warning: node 1 [mem 0x40000000-0x7fffffff] overlaps with itself "
+		"[mem 0x50000000-0x5fffffff]\n"
+		"NUMA: Node 1 [mem 0x40000000-0x7fffffff] + [mem 0x50000000-0x5fffffff] -> "
+		"[mem 0x40000000-0x7fffffff]\n"
+		"NUMA: Node 0 [mem 0x00000000-0x0009ffff]\n"));
+	assert_int_equal(count_str(cap_buf, " -> [mem "), 3);
+	assert_int_equal(topo.memblks[0].end, 0xa0000);            /* ranges unchanged */
+}
+
+/* A hole holding another node's range is not bridged: no line for node 0;
+ * ranges of one node that overlap get Linux's warning, then are joined. */
+static void test_topology_print_linux_merges_blocked_and_overlap(void **state)
+{
+	srat_begin(&srat, 1);
+	srat_cpu(&srat, 0, 0, SRAT_CPU_ENABLED);
+	srat_cpu(&srat, 1, 1, SRAT_CPU_ENABLED);
+	srat_mem(&srat, 0, 0, 0xa0000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 1, 0x100000, 0x3ff00000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 0, 0x40000000, 0x30000000, SRAT_MEM_ENABLED);
+	srat_mem(&srat, 0, 0x60000000, 0x20000000, SRAT_MEM_ENABLED);
+	tb_finish(&srat);
+	build(NULL);
+	assert_int_equal(topo.source, NUMA_SRC_SRAT);
+	assert_non_null(strstr(cap_buf,
+		"Warning: node 0 [mem 0x40000000-0x6fffffff] overlaps with itself "
+		"[mem 0x60000000-0x7fffffff]\n"
+		"NUMA: Node 0 [mem 0x40000000-0x6fffffff] + [mem 0x60000000-0x7fffffff] -> "
+		"[mem 0x40000000-0x7fffffff]\n"));
+	assert_int_equal(count_str(cap_buf, " -> [mem "), 1);
+}
+
 static void test_topology_from_tables_hotplug_above_ram(void **state)
 {
 	two_node_srat();
@@ -386,7 +455,7 @@ static void test_topology_from_tables_hotplug_above_ram(void **state)
 	build(NULL);
 	assert_int_equal(topo.source, NUMA_SRC_SRAT);
 	assert_int_equal(topo.nr_srat_mem, 4);
-	assert_int_equal(topo.srat_mem[3].flags, NUMA_MEM_HOTPLUG);
+	assert_int_equal(topo.srat_mem[3].flags, NUMA_MEM_HOTPLUG | NUMA_MEM_NO_RAM);
 	assert_int_equal(topo.nr_memblks, 3);           /* not present RAM */
 	assert_non_null(strstr(cap_buf,
 		"ACPI: SRAT: Node 1 PXM 1 [mem 0x100000000-0x27fffffff] hotplug\n"));
@@ -1060,6 +1129,8 @@ int main(void)
 		T(test_topology_from_tables_ram_found_in_long_map),
 		T(test_topology_from_tables_cpuless_node),
 		T(test_topology_from_tables_hotplug_above_ram),
+		T(test_topology_print_linux_merges),
+		T(test_topology_print_linux_merges_blocked_and_overlap),
 		T(test_topology_from_tables_hotplug_over_ram_kept),
 		T(test_topology_from_tables_same_node_ranges_merge),
 		T(test_topology_from_tables_overlap_rejects),

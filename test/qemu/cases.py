@@ -23,9 +23,10 @@ HEX = r"0x([0-9a-fA-F]+)"
 # ------------------------------------------------------------------ log parsing
 
 def numa_ranges(text):
-    """node -> list of [start, end) from 'NUMA: Node n [mem a-b]'."""
+    """node -> list of [start, end) from 'NUMA: Node n [mem a-b]' (not from
+    Linux's merge lines, '... + [mem c-d] -> [mem e-f]')."""
     out = {}
-    for m in re.finditer(rf"^NUMA: Node (\d+) \[mem {HEX}-{HEX}\]", text, re.M):
+    for m in re.finditer(rf"^NUMA: Node (\d+) \[mem {HEX}-{HEX}\](?: hotplug)?$", text, re.M):
         out.setdefault(int(m.group(1)), []).append((int(m.group(2), 16), int(m.group(3), 16) + 1))
     return out
 

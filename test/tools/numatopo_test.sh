@@ -40,6 +40,7 @@ SRAT: PXM 1 -> APIC 0x01 -> Node 1
 ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]
 ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x3fffffff]
 ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff]
+NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0x3fffffff] -> [mem 0x00000000-0x3fffffff]
 NUMA: Node 0 [mem 0x00000000-0x0009ffff]
 NUMA: Node 0 [mem 0x00100000-0x3fffffff]
 NUMA: Node 1 [mem 0x40000000-0x7fffffff]
