@@ -16,7 +16,8 @@
 #define SLIT_REASON_LEN  ((size_t)sizeof(((struct numa_topology *)0)->slit_reason))
 #define LINUX_REASON_LEN ((size_t)sizeof(((struct numa_topology *)0)->linux_reason))
 
-/* Uncovered RAM beyond this rejects the SRAT (Linux's numa_meminfo_cover_memory). */
+/* Uncovered RAM of this much or more rejects the SRAT: Linux's
+ * numa_meminfo_cover_memory() allows strictly less than 1 MiB of slack. */
 #define COVER_SLACK  SZ_1M
 
 struct build {
@@ -621,7 +622,7 @@ static const char *use_srat(struct build *b, const struct topology_tables *tabs,
 		return why;
 	build_memblks(b);
 	lost = uncovered_ram(t, map, nr_map, &total, &hole);
-	if (lost > COVER_SLACK) {
+	if (lost >= COVER_SLACK) {
 		ksnprintf(why, wlen, "nodes cover only %llu MiB of %llu MiB usable RAM "
 			  "(first gap in the RAM range at 0x%llx)",
 			  (unsigned long long)((total - lost) >> 20),
