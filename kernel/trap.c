@@ -82,6 +82,7 @@ void trap_handler(struct trap_frame *f)
 {
 	struct cpu *me = this_cpu();
 	uint64_t cr0, cr2, cr3, cr4;
+	char sym[96];
 
 	if (f->vector >= 32) {
 		smp_interrupt(f->vector);
@@ -120,8 +121,13 @@ void trap_handler(struct trap_frame *f)
 		printk(KERN_EMERG "traps: selector index 0x%lx%s%s\n", (f->error_code >> 3) & 0x1fff,
 		       (f->error_code & 2) ? " (IDT)" : (f->error_code & 4) ? " (LDT)" : " (GDT)",
 		       (f->error_code & 1) ? " external" : "");
-	printk(KERN_EMERG "RIP: %04lx:%016lx RFLAGS: %08lx\n", f->cs, f->rip, f->rflags);
-	printk(KERN_EMERG "RSP: %04lx:%016lx\n", f->ss, f->rsp);
+	/* Linux's show_ip() and show_iret_regs(): RIP as %pS (the bare
+	 * address when no symbol covers it), EFLAGS beside RSP. */
+	if (ksyms_format(&kernel_ksyms, f->rip, false, sym, sizeof(sym)))
+		printk(KERN_EMERG "RIP: %04lx:%s\n", f->cs, sym);
+	else
+		printk(KERN_EMERG "RIP: %04lx:0x%016lx\n", f->cs, f->rip);
+	printk(KERN_EMERG "RSP: %04lx:%016lx EFLAGS: %08lx\n", f->ss, f->rsp, f->rflags);
 	printk(KERN_EMERG "RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
 	printk(KERN_EMERG "RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
 	printk(KERN_EMERG "RBP: %016lx R08: %016lx R09: %016lx\n", f->rbp, f->r8, f->r9);
